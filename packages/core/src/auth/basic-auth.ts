@@ -1,0 +1,67 @@
+/**
+ * HTTP Basic authentication. Any `user:password` pair is accepted and maps to the user id
+ * `basicauth:` + hex HMAC-SHA256(secret, "user:password"): the same credentials are always the
+ * same user, and the password is never stored.
+ *
+ * @module
+ */
+import { createHmac } from 'node:crypto';
+import { ERRNO, HttpError } from '../errors/index.js';
+import type { AuthPolicy, Identity } from './auth-policy.js';
+
+export interface BasicAuthOptions {
+  /** The HMAC key. Changing it changes every user id. */
+  secret: string;
+  /** The realm named in the `WWW-Authenticate` challenge. */
+  realm?: string;
+}
+
+const CACHE_SIZE = 1024;
+
+/**
+ * @example
+ * ```ts
+ * const app = createApp({ ..., auth: [basicAuth({ secret: process.env.USERID_HMAC_SECRET! })] });
+ * ```
+ */
+export function basicAuth(options: BasicAuthOptions): AuthPolicy {
+  if (!options.secret) throw new TypeError('basicAuth needs a non-empty secret');
+  const challenge = `Basic realm="${options.realm ?? 'Pawl'}"`;
+  // Recently seen headers: skips an HMAC per request for active users.
+  const recent = new Map<string, string>();
+
+  function userIdFor(header: string): string {
+    const cached = recent.get(header);
+    if (cached) return cached;
+    const credentials = decodeCredentials(header.slice(6).trim(), challenge);
+    const userId = `basicauth:${createHmac('sha256', options.secret).update(credentials).digest('hex')}`;
+    if (recent.size >= CACHE_SIZE) recent.delete(recent.keys().next().value as string);
+    recent.set(header, userId);
+    return userId;
+  }
+
+  return {
+    name: 'basicauth',
+    challenge,
+    authenticate: function basicAuthenticate(request: Request): Identity | null {
+      const header = request.headers.get('Authorization');
+      if (!header || !/^basic /i.test(header)) return null;
+      return { userId: userIdFor(header) };
+    },
+  };
+}
+
+function decodeCredentials(encoded: string, challenge: string): string {
+  const refuse = () =>
+    new HttpError({
+      code: 401,
+      errno: ERRNO.INVALID_AUTH_TOKEN,
+      message: 'Invalid Basic credentials',
+      headers: { 'WWW-Authenticate': challenge },
+    });
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw refuse();
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw refuse();
+  return decoded;
+}

@@ -1,0 +1,100 @@
+/**
+ * The collection endpoint, `/{resource}`: list (GET), count (HEAD), create (POST) and bulk
+ * deletion (DELETE).
+ *
+ * @module
+ */
+import { methodNotAllowed, invalidPostedData } from '../errors/index.js';
+import { encodeToken } from '../protocol/pagination-token.js';
+import { selectFields } from '../protocol/partial-fields.js';
+import { checkCollection, checkRecord, parsePreconditions } from '../protocol/preconditions.js';
+import { parseEnvelope } from '../protocol/request-body.js';
+import { isValidRecordId } from '../resource/record-id.js';
+import { getPath } from '../storage/json-order.js';
+import type { Filter, JsonValue, StoredRecord, Tombstone } from '../storage/types.js';
+import { type EndpointContext, type EndpointRequest, type EndpointResponse, timestampHeaders } from './endpoint-context.js';
+import { parseListParameters } from './list-parameters.js';
+import { createRecord, deleteRecord } from './record-writes.js';
+
+/** GET and HEAD on a collection: a page of records (or only its headers), filtered and sorted. */
+export async function listRecords(context: EndpointContext, request: EndpointRequest): Promise<EndpointResponse> {
+  const { storage, collection, resource, settings } = context;
+  const conditions = parsePreconditions(request.headers);
+  const params = request.url.searchParams;
+  const query = parseListParameters(resource, params, settings.maxPageSize);
+  const timestamp = await storage.timestamp(collection);
+  checkCollection(conditions, timestamp, true);
+
+  // Every page shows the collection as of the first page's timestamp (see pagination-token.ts).
+  const snapshot = query.token?.snapshot ?? timestamp;
+  const filters: Filter[] = [...query.filters, { path: ['last_modified'], operator: 'max', value: snapshot }];
+  const includeDeleted = query.includeDeleted;
+  const headers = timestampHeaders(timestamp);
+
+  const total = storage.count(collection, { filters, includeDeleted });
+  if (request.method === 'HEAD') {
+    headers['Total-Records'] = String(await total);
+    return { status: 200, body: null, headers, expose: 'list' };
+  }
+  const items = await storage.list(collection, {
+    filters,
+    sort: query.sort,
+    after: query.token?.after,
+    limit: query.limit + 1,
+    includeDeleted,
+  });
+  headers['Total-Records'] = String(await total);
+  const page = items.slice(0, query.limit);
+  const last = page[page.length - 1];
+  if (items.length > query.limit && last) {
+    const after = query.sort.map((key) => (getPath(last, key.path) ?? null) as JsonValue);
+    const next = new URL(request.url);
+    next.searchParams.set('_limit', String(query.limit));
+    next.searchParams.set('_token', encodeToken({ after, snapshot }, query.sort));
+    headers['Next-Page'] = next.toString();
+  }
+  const fields = query.fields;
+  const data = fields ? page.map((item) => selectFields(item, fields)) : page;
+  return { status: 200, body: { data }, headers, expose: 'list' };
+}
+
+/** POST on a collection: creates a record, or returns the existing one when its id is taken. */
+export async function postRecord(context: EndpointContext, request: EndpointRequest): Promise<EndpointResponse> {
+  const { storage, collection } = context;
+  const conditions = parsePreconditions(request.headers);
+  const { data = {} } = parseEnvelope(request.body);
+  const postedId = data.id;
+  if (postedId !== undefined && (typeof postedId !== 'string' || !isValidRecordId(postedId))) {
+    throw invalidPostedData([{ location: 'body', name: 'id', description: 'Invalid record id' }]);
+  }
+  return storage.transaction(async (session) => {
+    const existing = postedId === undefined ? null : await session.get(collection, postedId);
+    const timestamp = await session.timestamp(collection);
+    if (existing || conditions.ifMatch === '*') {
+      checkRecord(conditions, existing, false, timestamp);
+    } else {
+      checkCollection(conditions, timestamp, false);
+    }
+    if (existing) return { status: 200, body: { data: existing }, headers: {}, expose: 'write' };
+    const id = postedId ?? context.generateId();
+    const record = await createRecord(context, session, request.user, { ...data, id });
+    return { status: 201, body: { data: record }, headers: {}, expose: 'write' };
+  });
+}
+
+/** DELETE on a collection: deletes every matching record (when the resource allows it). */
+export async function deleteRecords(context: EndpointContext, request: EndpointRequest): Promise<EndpointResponse> {
+  const { storage, collection, resource, settings } = context;
+  if (!resource.allowCollectionDelete) throw methodNotAllowed('Deleting a whole collection is disabled.');
+  const conditions = parsePreconditions(request.headers);
+  const query = parseListParameters(resource, request.url.searchParams, settings.maxPageSize);
+  return storage.transaction(async (session) => {
+    checkCollection(conditions, await session.timestamp(collection), false);
+    const matching = (await session.list(collection, { filters: query.filters, sort: query.sort })) as StoredRecord[];
+    const deleted: Tombstone[] = [];
+    for (const record of matching) {
+      deleted.push(await deleteRecord(context, session, request.user, record, undefined));
+    }
+    return { status: 200, body: { data: deleted }, headers: {}, expose: 'write' };
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * What an endpoint handler receives and returns. Handlers know HTTP meaning but not Hono:
+ * the router builds an `EndpointRequest`, the handler returns an `EndpointResponse`.
+ *
+ * @module
+ */
+import type { Settings } from '../app/settings.js';
+import type { RequestUser, Resource } from '../resource/define-resource.js';
+import type { CollectionRef, JsonValue, StorageBackend } from '../storage/types.js';
+
+export interface EndpointRequest {
+  method: string;
+  url: URL;
+  headers: Headers;
+  user: RequestUser;
+  /** The parsed JSON body, `undefined` when there is none. */
+  body: JsonValue | undefined;
+}
+
+export interface EndpointContext {
+  resource: Resource;
+  storage: StorageBackend;
+  settings: Settings;
+  collection: CollectionRef;
+  /** Makes ids for records posted without one. */
+  generateId: () => string;
+  /** Work to run once the request's writes are committed (the `after*` hooks). */
+  afterCommit: Array<() => Promise<void> | void>;
+}
+
+/** Which CORS `Access-Control-Expose-Headers` set applies to the response. */
+export type ExposedHeaders = 'list' | 'record' | 'write';
+
+export interface EndpointResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+  expose: ExposedHeaders;
+}
+
+/** `ETag` and `Last-Modified` for a timestamp. */
+export function timestampHeaders(timestamp: number): Record<string, string> {
+  return { ETag: `"${timestamp}"`, 'Last-Modified': new Date(timestamp).toUTCString() };
+}

@@ -1,0 +1,108 @@
+/**
+ * The write steps shared by every endpoint that stores a record: forced timestamps,
+ * read-only fields, hooks, schema validation, uniqueness, then storage. Callers run them
+ * inside a transaction, after checking preconditions.
+ *
+ * @module
+ */
+import type { HookContext, RequestUser } from '../resource/define-resource.js';
+import { checkReadonly, checkUnique, validateFields } from '../resource/record-rules.js';
+import { getPath, jsonEquals } from '../storage/json-order.js';
+import type { JsonValue, RecordFields, StorageSession, StoredRecord, Tombstone } from '../storage/types.js';
+import type { EndpointContext } from './endpoint-context.js';
+import { acceptForced, takeForcedTimestamp } from './forced-timestamp.js';
+
+function hookContext(context: EndpointContext, user: RequestUser): HookContext {
+  return { user, resource: context.resource.name };
+}
+
+/** Stores a new record (its id already chosen) and returns it as stored. */
+export async function createRecord(
+  context: EndpointContext,
+  session: StorageSession,
+  user: RequestUser,
+  posted: RecordFields & { id: string },
+): Promise<StoredRecord> {
+  const { resource, collection } = context;
+  const { fields, forced } = takeForcedTimestamp(posted);
+  checkReadonly(resource, fields, null);
+  const { id: _id, ...data } = fields;
+  const hooked = (await resource.hooks.beforeCreate?.({ ...data, id: posted.id }, hookContext(context, user))) ?? data;
+  const record = { ...validateFields(resource, withoutSyncFields(hooked)), id: posted.id };
+  await checkUnique(session, collection, resource, record);
+  const stored = await session.put(collection, record, { lastModified: forced });
+  const afterCreate = resource.hooks.afterCreate;
+  if (afterCreate) context.afterCommit.push(() => afterCreate(stored, hookContext(context, user)));
+  return stored;
+}
+
+/**
+ * Stores `next` (every field, without `id`) in place of `existing`. Returns `existing` untouched
+ * when nothing would change and no timestamp is forced, as PATCH requires.
+ */
+export async function updateRecord(
+  context: EndpointContext,
+  session: StorageSession,
+  user: RequestUser,
+  existing: StoredRecord,
+  next: RecordFields,
+): Promise<StoredRecord> {
+  const { resource, collection } = context;
+  const { fields, forced: requested } = takeForcedTimestamp(next);
+  const forced = acceptForced(requested, existing.last_modified);
+  checkReadonly(resource, fields, existing);
+  const kept = keepReadonly(resource.readonly, withoutSyncFields(fields), existing);
+  const hooked = (await resource.hooks.beforeUpdate?.({ ...kept, id: existing.id }, existing, hookContext(context, user))) ?? kept;
+  const record = { ...validateFields(resource, withoutSyncFields(hooked)), id: existing.id };
+  const { last_modified: _, ...current } = existing;
+  if (forced === undefined && jsonEquals(record, current)) return existing;
+  await checkUnique(session, collection, resource, record);
+  const stored = await session.put(collection, record, { lastModified: forced });
+  const afterUpdate = resource.hooks.afterUpdate;
+  if (afterUpdate) context.afterCommit.push(() => afterUpdate(stored, existing, hookContext(context, user)));
+  return stored;
+}
+
+/** Replaces `existing` with a tombstone. */
+export async function deleteRecord(
+  context: EndpointContext,
+  session: StorageSession,
+  user: RequestUser,
+  existing: StoredRecord,
+  forced: number | undefined,
+): Promise<Tombstone> {
+  const { resource, collection } = context;
+  await resource.hooks.beforeDelete?.(existing, hookContext(context, user));
+  const lastModified = acceptForced(forced, existing.last_modified);
+  const tombstone = await session.delete(collection, existing.id, { lastModified });
+  if (!tombstone) throw new Error(`Record ${existing.id} vanished inside its transaction`);
+  const afterDelete = resource.hooks.afterDelete;
+  if (afterDelete) context.afterCommit.push(() => afterDelete(tombstone, existing, hookContext(context, user)));
+  return tombstone;
+}
+
+function withoutSyncFields(fields: RecordFields): RecordFields {
+  const { id: _id, last_modified: _lastModified, ...rest } = fields;
+  return rest;
+}
+
+/** Read-only fields a client left out keep their stored value. */
+function keepReadonly(readonly: readonly string[], fields: RecordFields, existing: StoredRecord): RecordFields {
+  const result: RecordFields = structuredClone(fields);
+  for (const field of readonly) {
+    const path = field.split('.');
+    const stored = getPath(existing, path);
+    if (stored !== undefined && getPath(result, path) === undefined) setPath(result, path, stored);
+  }
+  return result;
+}
+
+function setPath(target: RecordFields, path: string[], value: JsonValue): void {
+  let node: RecordFields = target;
+  for (const key of path.slice(0, -1)) {
+    const child = node[key];
+    if (typeof child !== 'object' || child === null || Array.isArray(child)) node[key] = {};
+    node = node[key] as RecordFields;
+  }
+  node[path[path.length - 1] as string] = value;
+}

@@ -1,0 +1,45 @@
+/**
+ * The opaque `_token` of `Next-Page` URLs: the sort-key values of the last item returned
+ * (keyset pagination, no OFFSET) and the collection timestamp when the first page was served.
+ * Later pages leave out what changed after that first page, so a walk through the pages never
+ * shows a record twice; what changed meanwhile comes with the next `_since` poll.
+ *
+ * @module
+ */
+import { invalidParameter } from '../errors/index.js';
+import type { JsonValue, Sort } from '../storage/types.js';
+
+export interface PageToken {
+  /** Sort-key values of the last item returned. */
+  after: JsonValue[];
+  /** Collection timestamp when the first page was served. */
+  snapshot: number;
+}
+
+const MAX_TOKEN_LENGTH = 16_384;
+
+export function encodeToken(token: PageToken, sort: readonly Sort[]): string {
+  const payload = { a: token.after, s: token.snapshot, k: sortKey(sort) };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+/** Decodes a token made for this same sort, or throws 400 errno 107. */
+export function decodeToken(raw: string, sort: readonly Sort[]): PageToken {
+  const invalid = () => invalidParameter('querystring', '_token', '_token has invalid content');
+  if (raw.length > MAX_TOKEN_LENGTH || !/^[\w-]+$/.test(raw)) throw invalid();
+  let payload: unknown;
+  try {
+    payload = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (typeof payload !== 'object' || payload === null) throw invalid();
+  const { a, s, k } = payload as { a?: unknown; s?: unknown; k?: unknown };
+  if (!Array.isArray(a) || a.length !== sort.length || k !== sortKey(sort)) throw invalid();
+  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) throw invalid();
+  return { after: a as JsonValue[], snapshot: s };
+}
+
+function sortKey(sort: readonly Sort[]): string {
+  return sort.map((item) => `${item.direction === 'desc' ? '-' : ''}${item.path.join('.')}`).join(',');
+}
