@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Backends, createApp } from '@pawl/core';
+import { type Backends, createApp, type RequestLogger, type Settings } from '@pawl/core';
 import type { Hono } from 'hono';
 import { articles } from './articles.js';
 
@@ -12,6 +12,9 @@ export interface ReadingListOptions {
   userIdHmacSecret: string;
   /** Default: in memory. */
   backends?: Backends;
+  settings?: Partial<Settings>;
+  /** One line per request; default: none. */
+  logger?: RequestLogger;
 }
 
 export function createReadingList(options: ReadingListOptions): Hono {
@@ -25,5 +28,7 @@ export function createReadingList(options: ReadingListOptions): Hono {
     resources: [articles],
     backends: options.backends,
     userIdHmacSecret: options.userIdHmacSecret,
+    settings: options.settings,
+    logger: options.logger,
   });
 }

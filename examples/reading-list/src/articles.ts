@@ -11,10 +11,18 @@ const httpUrl = v.pipe(
   v.url('must be an absolute URL'),
   v.regex(/^https?:\/\//i, 'must be an http or https URL'),
 );
-const count = v.pipe(v.number(), v.integer('must be an integer'), v.minValue(0, 'must be 0 or more'));
+const count = v.pipe(
+  v.number(),
+  v.integer('must be an integer'),
+  v.minValue(0, 'must be 0 or more'),
+);
 
 export const articleSchema = v.strictObject({
-  title: v.pipe(v.string(), v.minLength(1, 'must not be empty'), v.maxLength(1024, 'must be at most 1024 characters')),
+  title: v.pipe(
+    v.string(),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(1024, 'must be at most 1024 characters'),
+  ),
   url: httpUrl,
   unread: v.optional(v.boolean(), true),
   favorite: v.optional(v.boolean(), false),

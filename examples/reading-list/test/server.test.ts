@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readJson } from './read-json.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let server: ChildProcess;
@@ -41,7 +42,10 @@ describe('the reading-list server', () => {
   it('logs one ready line and answers the hello endpoint', async () => {
     const response = await fetch(base);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ project_name: 'reading list', http_api_version: '1.0' });
+    expect(await readJson(response)).toMatchObject({
+      project_name: 'reading list',
+      http_api_version: '1.0',
+    });
   });
 
   it('stores an article over real HTTP and lists it back', async () => {
@@ -54,6 +58,6 @@ describe('the reading-list server', () => {
     expect(created.status).toBe(201);
     const list = await fetch(`${base}articles`, { headers: auth });
     expect(list.headers.get('Total-Records')).toBe('1');
-    expect((await list.json()).data[0].title).toBe('Over the wire');
+    expect((await readJson(list)).data[0].title).toBe('Over the wire');
   });
 });

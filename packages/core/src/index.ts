@@ -3,11 +3,13 @@
  *
  * @module
  */
-export { createApp, type Backends, type CreateAppOptions } from './app/create-app.js';
+export { type Backends, type CreateAppOptions, createApp } from './app/create-app.js';
+export type { RequestLogger } from './app/request-log.js';
 export { DEFAULT_SETTINGS, type Settings } from './app/settings.js';
-export type { ProjectInfo } from './app/utility-routes.js';
-export { AUTHENTICATED, EVERYONE, type AuthPolicy, type Identity } from './auth/auth-policy.js';
-export { basicAuth, type BasicAuthOptions } from './auth/basic-auth.js';
+export { settingsFromEnv } from './app/settings-from-env.js';
+export type { Capability, HealthChecks, ProjectInfo } from './app/utility-routes.js';
+export { AUTHENTICATED, type AuthPolicy, EVERYONE, type Identity } from './auth/auth-policy.js';
+export { type BasicAuthOptions, basicAuth } from './auth/basic-auth.js';
 export * from './errors/index.js';
 export {
   defineResource,

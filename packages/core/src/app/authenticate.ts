@@ -8,7 +8,10 @@ import { unauthorized } from '../errors/index.js';
 import type { RequestUser } from '../resource/define-resource.js';
 
 /** The user behind the request, or `null` for an anonymous one. */
-export async function identify(policies: readonly AuthPolicy[], request: Request): Promise<RequestUser | null> {
+export async function identify(
+  policies: readonly AuthPolicy[],
+  request: Request,
+): Promise<RequestUser | null> {
   for (const policy of policies) {
     const identity = await policy.authenticate(request);
     if (identity) {
@@ -20,9 +23,15 @@ export async function identify(policies: readonly AuthPolicy[], request: Request
 }
 
 /** Like `identify`, but answers 401 with every policy's challenge when nobody is recognised. */
-export async function requireUser(policies: readonly AuthPolicy[], request: Request): Promise<RequestUser> {
+export async function requireUser(
+  policies: readonly AuthPolicy[],
+  request: Request,
+): Promise<RequestUser> {
   const user = await identify(policies, request);
   if (user) return user;
-  const challenge = policies.map((policy) => policy.challenge).filter(Boolean).join(', ');
+  const challenge = policies
+    .map((policy) => policy.challenge)
+    .filter(Boolean)
+    .join(', ');
   throw unauthorized(challenge || 'Basic realm="Pawl"');
 }

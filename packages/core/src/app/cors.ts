@@ -13,7 +13,8 @@ const EXPOSED: Record<ExposedHeaders, string> = {
   record: [...BASE, 'ETag', 'Last-Modified'].join(', '),
   list: [...BASE, 'ETag', 'Next-Page', 'Total-Records', 'Last-Modified'].join(', '),
 };
-const ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, If-None-Match, Response-Behavior, X-Api-Key';
+const ALLOWED_HEADERS =
+  'Authorization, Content-Type, If-Match, If-None-Match, Response-Behavior, X-Api-Key';
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
 /** The context variable endpoints set to choose their exposed headers. */
@@ -29,7 +30,8 @@ export function cors(origins: '*' | string[]): MiddlewareHandler {
     if (c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method')) {
       const headers: Record<string, string> = {
         'Access-Control-Allow-Methods': ALLOWED_METHODS,
-        'Access-Control-Allow-Headers': c.req.header('Access-Control-Request-Headers') ?? ALLOWED_HEADERS,
+        'Access-Control-Allow-Headers':
+          c.req.header('Access-Control-Request-Headers') ?? ALLOWED_HEADERS,
         'Access-Control-Max-Age': '3600',
       };
       if (origin) headers['Access-Control-Allow-Origin'] = origin;

@@ -6,16 +6,20 @@
 import { Hono } from 'hono';
 import type { AuthPolicy } from '../auth/auth-policy.js';
 import { basicAuth } from '../auth/basic-auth.js';
-import { pathNotFound } from '../errors/index.js';
 import { assertAcceptsJson } from '../protocol/content-negotiation.js';
 import type { Resource } from '../resource/define-resource.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import type { StorageBackend } from '../storage/types.js';
+import { mountBatch } from './batch-route.js';
+import { batchStorage } from './batch-storage.js';
 import { cors } from './cors.js';
 import { type ErrorLogger, errorResponse } from './error-response.js';
+import { operatorControls } from './operator-controls.js';
+import { type RequestLogger, requestLog } from './request-log.js';
 import { mountResource } from './resource-routes.js';
-import { type Settings, resolveSettings } from './settings.js';
-import { type ProjectInfo, mountUtilities } from './utility-routes.js';
+import { resolveSettings, type Settings } from './settings.js';
+import { type Capability, mountUtilities, type ProjectInfo } from './utility-routes.js';
+import { versionFallback } from './version-routing.js';
 
 /** The backends an app runs on. */
 export interface Backends {
@@ -34,7 +38,11 @@ export interface CreateAppOptions {
   /** The HMAC secret of the default Basic auth policy. */
   userIdHmacSecret?: string;
   settings?: Partial<Settings>;
-  /** Receives unexpected errors (answered as 500 errno 999). Default: `console.error`. */
+  /** Optional features announced in `GET /` under `capabilities`. */
+  capabilities?: Record<string, Capability>;
+  /** Receives one line per request (a pino logger fits). Default: no request log. */
+  logger?: RequestLogger;
+  /** Receives unexpected errors (answered as 500 errno 999). Default: the logger, else `console.error`. */
   logError?: ErrorLogger;
 }
 
@@ -57,30 +65,46 @@ export interface CreateAppOptions {
  * ```
  */
 export function createApp(options: CreateAppOptions): Hono {
-  const major = parseMajor(options.httpApiVersion);
+  const prefix = `/v${parseMajor(options.httpApiVersion)}`;
   const settings = resolveSettings(options.settings);
-  const storage = options.backends?.storage ?? memoryStorage();
+  const backend = options.backends?.storage ?? memoryStorage();
   const auth = options.auth ?? defaultAuth(options.userIdHmacSecret);
-  const logError = options.logError ?? ((error: unknown) => console.error(error));
+  const logError = options.logError ?? defaultErrorLog(options.logger);
+  const onError = (error: unknown, c: Parameters<typeof errorResponse>[1]) =>
+    errorResponse(error, c, logError, settings.retryAfterSeconds);
   checkResourceNames(options.resources);
 
+  const batch = batchStorage(backend);
+  const app = new Hono();
   const api = new Hono();
+  if (options.logger) api.use('*', requestLog(options.logger));
   api.use('*', cors(settings.corsOrigins));
+  api.use(
+    '*',
+    operatorControls(settings, (path) => path.endsWith(`${prefix}/batch`)),
+  );
   api.use('*', async function acceptJson(c, next) {
     assertAcceptsJson(c.req.raw.headers);
     await next();
   });
-  mountUtilities(api, { project: options.project, httpApiVersion: options.httpApiVersion, storage, auth });
-  for (const resource of options.resources) mountResource(api, { resource, storage, settings, auth });
-  api.notFound(() => {
-    throw pathNotFound();
+  const hello = mountUtilities(api, {
+    project: options.project,
+    httpApiVersion: options.httpApiVersion,
+    prefix,
+    settings,
+    auth,
+    checks: { storage: () => backend.heartbeat() },
+    capabilities: options.capabilities ?? {},
   });
-  api.onError((error, c) => errorResponse(error, c, logError));
+  mountBatch(api, { settings, prefix, batch, dispatch: async (request) => app.fetch(request) });
+  for (const resource of options.resources) {
+    mountResource(api, { resource, storage: batch.storage, settings, auth });
+  }
+  api.onError(onError);
 
-  const app = new Hono();
-  app.route(`/v${major}`, api);
-  app.notFound((c) => errorResponse(pathNotFound(), c, logError));
-  app.onError((error, c) => errorResponse(error, c, logError));
+  app.route(prefix, api);
+  app.all('*', versionFallback(prefix, hello));
+  app.onError(onError);
   return app;
 }
 
@@ -91,14 +115,23 @@ function parseMajor(version: string): number {
 }
 
 function defaultAuth(secret: string | undefined): AuthPolicy[] {
-  if (!secret) throw new TypeError('createApp needs `auth` policies or a `userIdHmacSecret` for Basic auth');
+  if (!secret)
+    throw new TypeError('createApp needs `auth` policies or a `userIdHmacSecret` for Basic auth');
   return [basicAuth({ secret })];
+}
+
+function defaultErrorLog(logger: RequestLogger | undefined): ErrorLogger {
+  if (logger) return (error) => logger.error({ err: error }, 'request.error');
+  return (error) => console.error(error);
 }
 
 function checkResourceNames(resources: Resource[]): void {
   const seen = new Set<string>();
   for (const resource of resources) {
-    if (seen.has(resource.name)) throw new TypeError(`Resource "${resource.name}" is declared twice`);
+    if (resource.name === 'batch')
+      throw new TypeError('"batch" is reserved for the batch endpoint');
+    if (seen.has(resource.name))
+      throw new TypeError(`Resource "${resource.name}" is declared twice`);
     seen.add(resource.name);
   }
 }

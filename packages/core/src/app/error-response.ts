@@ -7,12 +7,16 @@
 import type { Context } from 'hono';
 import { ERRNO, HttpError } from '../errors/index.js';
 import { NotModified } from '../protocol/preconditions.js';
+import { LOG_ERRNO_KEY } from './request-log.js';
 
 export type ErrorLogger = (error: unknown, request: Request) => void;
 
-const RETRY_AFTER_SECONDS = '30';
-
-export function errorResponse(error: unknown, c: Context, log: ErrorLogger): Response {
+export function errorResponse(
+  error: unknown,
+  c: Context,
+  log: ErrorLogger,
+  retryAfterSeconds: number,
+): Response {
   if (error instanceof NotModified) {
     return c.body(null, 304, {
       ETag: `"${error.timestamp}"`,
@@ -21,7 +25,8 @@ export function errorResponse(error: unknown, c: Context, log: ErrorLogger): Res
   }
   const known = error instanceof HttpError ? error : internalError(error, c, log);
   const headers: Record<string, string> = { ...known.headers };
-  if (known.code >= 500) headers['Retry-After'] = RETRY_AFTER_SECONDS;
+  if (known.code >= 500) headers['Retry-After'] = String(retryAfterSeconds);
+  c.set(LOG_ERRNO_KEY as never, known.errno as never);
   return c.json(known.toJSON(), known.code as 400, headers);
 }
 
@@ -31,6 +36,5 @@ function internalError(error: unknown, c: Context, log: ErrorLogger): HttpError 
     code: 500,
     errno: ERRNO.UNDEFINED,
     message: 'A programmatic error occured, developers have been informed.',
-    info: 'https://github.com/pawl-dev/pawl/issues/',
   });
 }

@@ -5,9 +5,18 @@
  */
 import type { Context, Hono } from 'hono';
 import type { AuthPolicy } from '../auth/auth-policy.js';
-import type { EndpointContext, EndpointRequest, EndpointResponse } from '../endpoints/endpoint-context.js';
 import { deleteRecords, listRecords, postRecord } from '../endpoints/collection-endpoints.js';
-import { deleteOneRecord, getRecord, patchRecord, putRecord } from '../endpoints/record-endpoints.js';
+import type {
+  EndpointContext,
+  EndpointRequest,
+  EndpointResponse,
+} from '../endpoints/endpoint-context.js';
+import {
+  deleteOneRecord,
+  getRecord,
+  patchRecord,
+  putRecord,
+} from '../endpoints/record-endpoints.js';
 import { methodNotAllowed } from '../errors/index.js';
 import { readJsonBody } from '../protocol/request-body.js';
 import type { Resource } from '../resource/define-resource.js';
@@ -24,7 +33,11 @@ export interface ResourceRouteOptions {
   auth: readonly AuthPolicy[];
 }
 
-type Handler = (context: EndpointContext, request: EndpointRequest, id: string) => Promise<EndpointResponse>;
+type Handler = (
+  context: EndpointContext,
+  request: EndpointRequest,
+  id: string,
+) => Promise<EndpointResponse>;
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
@@ -35,7 +48,9 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
   async function serve(c: Context, handler: Handler): Promise<Response> {
     const request = c.req.raw;
     const user = await requireUser(auth, request);
-    const body = WITH_BODY.has(request.method) ? await readJsonBody(request, settings.maxBodyBytes) : undefined;
+    const body = WITH_BODY.has(request.method)
+      ? await readJsonBody(request, settings.maxBodyBytes)
+      : undefined;
     const context: EndpointContext = {
       resource,
       storage,

@@ -1,5 +1,6 @@
 /**
- * Settings an operator tunes; every one has a default.
+ * Settings an operator tunes, from code or from the environment (`settingsFromEnv`);
+ * every one has a default.
  *
  * @module
  */
@@ -11,21 +12,58 @@ export interface Settings {
   maxBodyBytes: number;
   /** Origins allowed by CORS: `'*'` or a list of exact origins. */
   corsOrigins: '*' | string[];
+  /** The most sub-requests one `POST /batch` may carry (400 beyond). */
+  batchMaxRequests: number;
+  /** Refuse every write with 405 errno 115; reads are still served. */
+  readonly: boolean;
+  /** Seconds sent in a `Backoff` header on successful responses, asking clients to slow down; `null` for none. */
+  backoff: number | null;
+  /** Seconds sent in `Retry-After` with 5xx responses. */
+  retryAfterSeconds: number;
+  /** End of support (`YYYY-MM-DD`): an `Alert` header before that day, 410 errno 202 from it on. */
+  eos: string | null;
+  eosMessage: string | null;
+  eosUrl: string | null;
+  /** The public root URL of the service (e.g. `https://api.example.com`) when it runs behind a proxy. */
+  publicUrl: string | null;
+  /** Build URLs from `X-Forwarded-Proto` and `X-Forwarded-Host`: only behind a proxy that sets them. */
+  trustProxy: boolean;
+  /** Where `GET /__version__` reads its JSON; `null` disables the endpoint (404). */
+  versionFile: string | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   maxPageSize: 10_000,
   maxBodyBytes: 1024 * 1024,
   corsOrigins: '*',
+  batchMaxRequests: 25,
+  readonly: false,
+  backoff: null,
+  retryAfterSeconds: 30,
+  eos: null,
+  eosMessage: null,
+  eosUrl: null,
+  publicUrl: null,
+  trustProxy: false,
+  versionFile: 'version.json',
 };
 
 export function resolveSettings(overrides: Partial<Settings> | undefined): Settings {
   const settings = { ...DEFAULT_SETTINGS, ...overrides };
-  if (!Number.isSafeInteger(settings.maxPageSize) || settings.maxPageSize < 1) {
-    throw new TypeError('settings.maxPageSize must be a positive integer');
+  for (const key of ['maxPageSize', 'maxBodyBytes', 'batchMaxRequests'] as const) {
+    if (!Number.isSafeInteger(settings[key]) || settings[key] < 1) {
+      throw new TypeError(`settings.${key} must be a positive integer`);
+    }
   }
-  if (!Number.isSafeInteger(settings.maxBodyBytes) || settings.maxBodyBytes < 1) {
-    throw new TypeError('settings.maxBodyBytes must be a positive integer');
+  if (
+    settings.backoff !== null &&
+    !(Number.isSafeInteger(settings.backoff) && settings.backoff >= 0)
+  ) {
+    throw new TypeError('settings.backoff must be a number of seconds or null');
   }
+  if (settings.eos !== null && !/^\d{4}-\d{2}-\d{2}$/.test(settings.eos)) {
+    throw new TypeError('settings.eos must be a date as YYYY-MM-DD');
+  }
+  if (settings.publicUrl !== null) settings.publicUrl = settings.publicUrl.replace(/\/+$/, '');
   return settings;
 }

@@ -1,12 +1,15 @@
 /**
- * The utility endpoints: `GET /` (hello), `/__heartbeat__` and `/__lbheartbeat__`.
+ * The utility endpoints: `GET /` (hello), `/__heartbeat__`, `/__lbheartbeat__` and
+ * `/__version__`.
  *
  * @module
  */
-import type { Hono } from 'hono';
+import { readFile } from 'node:fs/promises';
+import type { Context, Hono } from 'hono';
 import type { AuthPolicy } from '../auth/auth-policy.js';
-import type { StorageBackend } from '../storage/types.js';
+import { pathNotFound } from '../errors/index.js';
 import { identify } from './authenticate.js';
+import type { Settings } from './settings.js';
 
 export interface ProjectInfo {
   name: string;
@@ -14,53 +17,117 @@ export interface ProjectInfo {
   docs?: string;
 }
 
+/** An optional feature announced in `GET /` under `capabilities`. */
+export interface Capability {
+  description: string;
+  url: string;
+  [key: string]: unknown;
+}
+
+/** A named check for `/__heartbeat__`, e.g. `{ storage: () => storage.heartbeat() }`. */
+export type HealthChecks = Record<string, () => Promise<boolean>>;
+
 export interface UtilityRouteOptions {
   project: ProjectInfo;
   httpApiVersion: string;
-  storage: StorageBackend;
+  prefix: string;
+  settings: Settings;
   auth: readonly AuthPolicy[];
+  checks: HealthChecks;
+  capabilities: Record<string, Capability>;
 }
 
 const HEARTBEAT_TIMEOUT_MS = 5_000;
 
-export function mountUtilities(app: Hono, options: UtilityRouteOptions): void {
-  const { project, httpApiVersion, storage, auth } = options;
+/** Mounts the utility endpoints and returns the hello handler, which also answers `/v1/`. */
+export function mountUtilities(
+  app: Hono,
+  options: UtilityRouteOptions,
+): (c: Context) => Promise<Response> {
+  const { project, httpApiVersion, prefix, settings, auth, checks, capabilities } = options;
 
-  app.get('/', async function hello(c) {
-    const url = new URL(c.req.url);
-    const root = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  async function hello(c: Context): Promise<Response> {
     const body: Record<string, unknown> = {
       project_name: project.name,
       project_version: project.version,
       project_docs: project.docs ?? '',
       http_api_version: httpApiVersion,
       cliquet_protocol_version: '2',
-      url: root,
-      settings: { readonly: false, batch_max_requests: 25 },
-      capabilities: {},
+      url: apiUrl(c, settings, prefix),
+      settings: {
+        batch_max_requests: settings.batchMaxRequests,
+        readonly: settings.readonly,
+        max_page_size: settings.maxPageSize,
+      },
+      capabilities,
     };
+    if (settings.eos) body.eos = settings.eos;
     const user = await identify(auth, c.req.raw);
     if (user) body.user = { id: user.id, principals: user.principals };
     return c.json(body);
-  });
+  }
+  app.get('/', hello);
 
   app.get('/__heartbeat__', async function heartbeat(c) {
-    const ok = await withTimeout(storage.heartbeat(), HEARTBEAT_TIMEOUT_MS);
-    return c.json({ storage: ok }, ok ? 200 : 503);
+    const names = Object.keys(checks);
+    const results = await Promise.all(
+      names.map((name) => withTimeout(checks[name] as () => Promise<boolean>)),
+    );
+    const body = Object.fromEntries(names.map((name, index) => [name, results[index]]));
+    return c.json(body, results.every(Boolean) ? 200 : 503);
   });
 
   app.get('/__lbheartbeat__', function lbheartbeat(c) {
     return c.json({});
   });
+
+  app.get('/__version__', async function version(c) {
+    if (!settings.versionFile) throw pathNotFound();
+    let text: string;
+    try {
+      text = await readFile(settings.versionFile, 'utf8');
+    } catch {
+      throw pathNotFound();
+    }
+    return c.json(JSON.parse(text) as object);
+  });
+
+  return hello;
 }
 
-async function withTimeout(check: Promise<boolean>, ms: number): Promise<boolean> {
+/**
+ * The absolute URL of the API root, without a trailing slash: the configured public URL, else
+ * the forwarded host and scheme when the proxy is trusted, else the request's own.
+ */
+export function apiUrl(c: Context, settings: Settings, prefix: string): string {
+  const url = new URL(c.req.url);
+  const mount = url.pathname.slice(0, url.pathname.lastIndexOf(prefix));
+  if (settings.publicUrl) return `${settings.publicUrl}${mount}${prefix}`;
+  if (settings.trustProxy) {
+    const proto = firstValue(c.req.header('X-Forwarded-Proto')) ?? url.protocol.replace(':', '');
+    const host = firstValue(c.req.header('X-Forwarded-Host')) ?? url.host;
+    return `${proto}://${host}${mount}${prefix}`;
+  }
+  return `${url.origin}${mount}${prefix}`;
+}
+
+function firstValue(header: string | undefined): string | undefined {
+  const value = header?.split(',')[0]?.trim();
+  return value ? value : undefined;
+}
+
+async function withTimeout(check: () => Promise<boolean>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
+    timer = setTimeout(() => resolve(false), HEARTBEAT_TIMEOUT_MS);
   });
   try {
-    return await Promise.race([check.catch(() => false), timeout]);
+    return await Promise.race([
+      Promise.resolve()
+        .then(check)
+        .catch(() => false),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

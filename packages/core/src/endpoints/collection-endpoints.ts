@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { methodNotAllowed, invalidPostedData } from '../errors/index.js';
+import { invalidPostedData, methodNotAllowed } from '../errors/index.js';
 import { encodeToken } from '../protocol/pagination-token.js';
 import { selectFields } from '../protocol/partial-fields.js';
 import { checkCollection, checkRecord, parsePreconditions } from '../protocol/preconditions.js';
@@ -12,12 +12,20 @@ import { parseEnvelope } from '../protocol/request-body.js';
 import { isValidRecordId } from '../resource/record-id.js';
 import { getPath } from '../storage/json-order.js';
 import type { Filter, JsonValue, StoredRecord, Tombstone } from '../storage/types.js';
-import { type EndpointContext, type EndpointRequest, type EndpointResponse, timestampHeaders } from './endpoint-context.js';
+import {
+  type EndpointContext,
+  type EndpointRequest,
+  type EndpointResponse,
+  timestampHeaders,
+} from './endpoint-context.js';
 import { parseListParameters } from './list-parameters.js';
 import { createRecord, deleteRecord } from './record-writes.js';
 
 /** GET and HEAD on a collection: a page of records (or only its headers), filtered and sorted. */
-export async function listRecords(context: EndpointContext, request: EndpointRequest): Promise<EndpointResponse> {
+export async function listRecords(
+  context: EndpointContext,
+  request: EndpointRequest,
+): Promise<EndpointResponse> {
   const { storage, collection, resource, settings } = context;
   const conditions = parsePreconditions(request.headers);
   const params = request.url.searchParams;
@@ -27,7 +35,10 @@ export async function listRecords(context: EndpointContext, request: EndpointReq
 
   // Every page shows the collection as of the first page's timestamp (see pagination-token.ts).
   const snapshot = query.token?.snapshot ?? timestamp;
-  const filters: Filter[] = [...query.filters, { path: ['last_modified'], operator: 'max', value: snapshot }];
+  const filters: Filter[] = [
+    ...query.filters,
+    { path: ['last_modified'], operator: 'max', value: snapshot },
+  ];
   const includeDeleted = query.includeDeleted;
   const headers = timestampHeaders(timestamp);
 
@@ -59,7 +70,10 @@ export async function listRecords(context: EndpointContext, request: EndpointReq
 }
 
 /** POST on a collection: creates a record, or returns the existing one when its id is taken. */
-export async function postRecord(context: EndpointContext, request: EndpointRequest): Promise<EndpointResponse> {
+export async function postRecord(
+  context: EndpointContext,
+  request: EndpointRequest,
+): Promise<EndpointResponse> {
   const { storage, collection } = context;
   const conditions = parsePreconditions(request.headers);
   const { data = {} } = parseEnvelope(request.body);
@@ -83,14 +97,21 @@ export async function postRecord(context: EndpointContext, request: EndpointRequ
 }
 
 /** DELETE on a collection: deletes every matching record (when the resource allows it). */
-export async function deleteRecords(context: EndpointContext, request: EndpointRequest): Promise<EndpointResponse> {
+export async function deleteRecords(
+  context: EndpointContext,
+  request: EndpointRequest,
+): Promise<EndpointResponse> {
   const { storage, collection, resource, settings } = context;
-  if (!resource.allowCollectionDelete) throw methodNotAllowed('Deleting a whole collection is disabled.');
+  if (!resource.allowCollectionDelete)
+    throw methodNotAllowed('Deleting a whole collection is disabled.');
   const conditions = parsePreconditions(request.headers);
   const query = parseListParameters(resource, request.url.searchParams, settings.maxPageSize);
   return storage.transaction(async (session) => {
     checkCollection(conditions, await session.timestamp(collection), false);
-    const matching = (await session.list(collection, { filters: query.filters, sort: query.sort })) as StoredRecord[];
+    const matching = (await session.list(collection, {
+      filters: query.filters,
+      sort: query.sort,
+    })) as StoredRecord[];
     const deleted: Tombstone[] = [];
     for (const record of matching) {
       deleted.push(await deleteRecord(context, session, request.user, record, undefined));

@@ -10,12 +10,19 @@ import { parseTimestamp } from '../protocol/native-value.js';
 import type { JsonValue, RecordFields } from '../storage/types.js';
 
 /** Splits `last_modified` off posted data; 400 when it is not a non-negative integer. */
-export function takeForcedTimestamp(data: RecordFields): { fields: RecordFields; forced: number | undefined } {
+export function takeForcedTimestamp(data: RecordFields): {
+  fields: RecordFields;
+  forced: number | undefined;
+} {
   const { last_modified: value, ...fields } = data;
   if (value === undefined) return { fields, forced: undefined };
   if (!isTimestamp(value)) {
     throw invalidPostedData([
-      { location: 'body', name: 'last_modified', description: 'last_modified must be a non-negative integer' },
+      {
+        location: 'body',
+        name: 'last_modified',
+        description: 'last_modified must be a non-negative integer',
+      },
     ]);
   }
   return { fields, forced: value };
@@ -27,13 +34,20 @@ export function forcedFromQuery(params: URLSearchParams): number | undefined {
   if (raw === null || raw === '') return undefined;
   const value = parseTimestamp(raw);
   if (value === undefined) {
-    throw invalidParameter('querystring', 'last_modified', `Invalid value for last_modified: ${raw.slice(0, 50)}`);
+    throw invalidParameter(
+      'querystring',
+      'last_modified',
+      `Invalid value for last_modified: ${raw.slice(0, 50)}`,
+    );
   }
   return value;
 }
 
 /** The forced value when it moves the record forward, else `undefined` (a fresh timestamp). */
-export function acceptForced(forced: number | undefined, current: number | undefined): number | undefined {
+export function acceptForced(
+  forced: number | undefined,
+  current: number | undefined,
+): number | undefined {
   if (forced === undefined) return undefined;
   return current !== undefined && forced <= current ? undefined : forced;
 }

@@ -5,8 +5,8 @@
  */
 import { invalidParameter } from '../errors/index.js';
 import { parseFilters } from '../protocol/filters.js';
+import { decodeToken, type PageToken } from '../protocol/pagination-token.js';
 import { parseFields } from '../protocol/partial-fields.js';
-import { type PageToken, decodeToken } from '../protocol/pagination-token.js';
 import { parseSort } from '../protocol/sorting.js';
 import type { Resource } from '../resource/define-resource.js';
 import type { Filter, Sort } from '../storage/types.js';
@@ -21,7 +21,11 @@ export interface ListParameters {
   token: PageToken | undefined;
 }
 
-export function parseListParameters(resource: Resource, params: URLSearchParams, maxPageSize: number): ListParameters {
+export function parseListParameters(
+  resource: Resource,
+  params: URLSearchParams,
+  maxPageSize: number,
+): ListParameters {
   const { filters, onLastModified } = parseFilters(resource, params);
   const sort = parseSort(resource, params.get('_sort'));
   const rawToken = params.get('_token');

@@ -5,25 +5,38 @@
  * @module
  */
 import { invalidParameter, invalidPostedData, recordNotFound } from '../errors/index.js';
-import { forcedFromQuery } from './forced-timestamp.js';
 import { parseFields, selectFields } from '../protocol/partial-fields.js';
 import { checkRecord, parsePreconditions } from '../protocol/preconditions.js';
 import { isObject, mediaType, parseEnvelope } from '../protocol/request-body.js';
 import { isValidRecordId } from '../resource/record-id.js';
 import { jsonEquals } from '../storage/json-order.js';
 import type { JsonValue, RecordFields, StorageSession, StoredRecord } from '../storage/types.js';
-import { type EndpointContext, type EndpointRequest, type EndpointResponse, timestampHeaders } from './endpoint-context.js';
+import {
+  type EndpointContext,
+  type EndpointRequest,
+  type EndpointResponse,
+  timestampHeaders,
+} from './endpoint-context.js';
+import { forcedFromQuery } from './forced-timestamp.js';
 import { createRecord, deleteRecord, updateRecord } from './record-writes.js';
 
 function checkId(id: string): void {
   if (!isValidRecordId(id)) throw invalidParameter('path', 'id', 'Invalid record id');
 }
 
-async function liveOrNull(session: StorageSession, context: EndpointContext, id: string): Promise<StoredRecord | null> {
+async function liveOrNull(
+  session: StorageSession,
+  context: EndpointContext,
+  id: string,
+): Promise<StoredRecord | null> {
   return session.get(context.collection, id);
 }
 
-export async function getRecord(context: EndpointContext, request: EndpointRequest, id: string): Promise<EndpointResponse> {
+export async function getRecord(
+  context: EndpointContext,
+  request: EndpointRequest,
+  id: string,
+): Promise<EndpointResponse> {
   checkId(id);
   const conditions = parsePreconditions(request.headers);
   const fields = parseFields(context.resource, request.url.searchParams.get('_fields'));
@@ -32,21 +45,39 @@ export async function getRecord(context: EndpointContext, request: EndpointReque
   checkRecord(conditions, record, true, await context.storage.timestamp(context.collection));
   if (!record) throw recordNotFound(context.resource.name, id);
   const data = fields ? selectFields(record, fields) : record;
-  return { status: 200, body: { data }, headers: timestampHeaders(record.last_modified), expose: 'record' };
+  return {
+    status: 200,
+    body: { data },
+    headers: timestampHeaders(record.last_modified),
+    expose: 'record',
+  };
 }
 
-export async function putRecord(context: EndpointContext, request: EndpointRequest, id: string): Promise<EndpointResponse> {
+export async function putRecord(
+  context: EndpointContext,
+  request: EndpointRequest,
+  id: string,
+): Promise<EndpointResponse> {
   checkId(id);
   const conditions = parsePreconditions(request.headers);
   const { data } = parseEnvelope(request.body);
   if (data?.id !== undefined && data.id !== id) {
-    throw invalidPostedData([{ location: 'body', name: 'id', description: 'Record id does not match existing record' }]);
+    throw invalidPostedData([
+      { location: 'body', name: 'id', description: 'Record id does not match existing record' },
+    ]);
   }
   return context.storage.transaction(async (session) => {
     const existing = await liveOrNull(session, context, id);
     checkRecord(conditions, existing, false, await session.timestamp(context.collection));
     if (existing) {
-      const record = await updateRecord(context, session, request.user, existing, data ?? existing);
+      const record = await updateRecord(
+        context,
+        session,
+        request.user,
+        existing,
+        data ?? existing,
+        false,
+      );
       return written(200, record);
     }
     const record = await createRecord(context, session, request.user, { ...(data ?? {}), id });
@@ -54,23 +85,30 @@ export async function putRecord(context: EndpointContext, request: EndpointReque
   });
 }
 
-export async function patchRecord(context: EndpointContext, request: EndpointRequest, id: string): Promise<EndpointResponse> {
+export async function patchRecord(
+  context: EndpointContext,
+  request: EndpointRequest,
+  id: string,
+): Promise<EndpointResponse> {
   checkId(id);
   const conditions = parsePreconditions(request.headers);
   const { data: changes = {} } = parseEnvelope(request.body);
   if (changes.id !== undefined && changes.id !== id) {
-    throw invalidPostedData([{ location: 'body', name: 'id', description: 'Record id does not match existing record' }]);
+    throw invalidPostedData([
+      { location: 'body', name: 'id', description: 'Record id does not match existing record' },
+    ]);
   }
   const mergePatch = mediaType(request.headers) === 'application/merge-patch+json';
   const behavior = (request.headers.get('Response-Behavior') ?? 'full').trim().toLowerCase();
   return context.storage.transaction(async (session) => {
     const existing = await liveOrNull(session, context, id);
-    if (!existing && conditions.ifMatch === undefined) throw recordNotFound(context.resource.name, id);
+    if (!existing && conditions.ifMatch === undefined)
+      throw recordNotFound(context.resource.name, id);
     checkRecord(conditions, existing, false, await session.timestamp(context.collection));
     if (!existing) throw recordNotFound(context.resource.name, id);
     const { last_modified: _, ...current } = existing;
     const merged = mergePatch ? mergeDeep(current, changes) : { ...current, ...changes };
-    const record = await updateRecord(context, session, request.user, existing, merged);
+    const record = await updateRecord(context, session, request.user, existing, merged, true);
     return written(200, record, shapePatchResponse(behavior, record, existing, changes));
   });
 }
@@ -85,7 +123,8 @@ export async function deleteOneRecord(
   const forced = forcedFromQuery(request.url.searchParams);
   return context.storage.transaction(async (session) => {
     const existing = await liveOrNull(session, context, id);
-    if (!existing && conditions.ifMatch === undefined) throw recordNotFound(context.resource.name, id);
+    if (!existing && conditions.ifMatch === undefined)
+      throw recordNotFound(context.resource.name, id);
     checkRecord(conditions, existing, false, await session.timestamp(context.collection));
     if (!existing) throw recordNotFound(context.resource.name, id);
     const tombstone = await deleteRecord(context, session, request.user, existing, forced);
@@ -93,8 +132,17 @@ export async function deleteOneRecord(
   });
 }
 
-function written(status: number, record: { last_modified: number }, data: unknown = record): EndpointResponse {
-  return { status, body: { data }, headers: timestampHeaders(record.last_modified), expose: 'write' };
+function written(
+  status: number,
+  record: { last_modified: number },
+  data: unknown = record,
+): EndpointResponse {
+  return {
+    status,
+    body: { data },
+    headers: timestampHeaders(record.last_modified),
+    expose: 'write',
+  };
 }
 
 /**
@@ -111,7 +159,10 @@ function shapePatchResponse(
   const changed = Object.keys(changes).filter(
     (key) => key !== 'id' && key !== 'last_modified' && !jsonEquals(existing[key], record[key]),
   );
-  const keys = behavior === 'light' ? changed : changed.filter((key) => !jsonEquals(changes[key], record[key]));
+  const keys =
+    behavior === 'light'
+      ? changed
+      : changed.filter((key) => !jsonEquals(changes[key], record[key]));
   return Object.fromEntries(keys.map((key) => [key, record[key] ?? null]));
 }
 

@@ -8,7 +8,13 @@
 import type { HookContext, RequestUser } from '../resource/define-resource.js';
 import { checkReadonly, checkUnique, validateFields } from '../resource/record-rules.js';
 import { getPath, jsonEquals } from '../storage/json-order.js';
-import type { JsonValue, RecordFields, StorageSession, StoredRecord, Tombstone } from '../storage/types.js';
+import type {
+  JsonValue,
+  RecordFields,
+  StorageSession,
+  StoredRecord,
+  Tombstone,
+} from '../storage/types.js';
 import type { EndpointContext } from './endpoint-context.js';
 import { acceptForced, takeForcedTimestamp } from './forced-timestamp.js';
 
@@ -27,7 +33,9 @@ export async function createRecord(
   const { fields, forced } = takeForcedTimestamp(posted);
   checkReadonly(resource, fields, null);
   const { id: _id, ...data } = fields;
-  const hooked = (await resource.hooks.beforeCreate?.({ ...data, id: posted.id }, hookContext(context, user))) ?? data;
+  const hooked =
+    (await resource.hooks.beforeCreate?.({ ...data, id: posted.id }, hookContext(context, user))) ??
+    data;
   const record = { ...validateFields(resource, withoutSyncFields(hooked)), id: posted.id };
   await checkUnique(session, collection, resource, record);
   const stored = await session.put(collection, record, { lastModified: forced });
@@ -37,8 +45,9 @@ export async function createRecord(
 }
 
 /**
- * Stores `next` (every field, without `id`) in place of `existing`. Returns `existing` untouched
- * when nothing would change and no timestamp is forced, as PATCH requires.
+ * Stores `next` (every field, without `id`) in place of `existing`. With `onlyIfChanged` (PATCH),
+ * returns `existing` untouched when nothing would change and no timestamp is forced; without it
+ * (PUT), a replacement always gets a new timestamp.
  */
 export async function updateRecord(
   context: EndpointContext,
@@ -46,20 +55,27 @@ export async function updateRecord(
   user: RequestUser,
   existing: StoredRecord,
   next: RecordFields,
+  onlyIfChanged: boolean,
 ): Promise<StoredRecord> {
   const { resource, collection } = context;
   const { fields, forced: requested } = takeForcedTimestamp(next);
   const forced = acceptForced(requested, existing.last_modified);
   checkReadonly(resource, fields, existing);
   const kept = keepReadonly(resource.readonly, withoutSyncFields(fields), existing);
-  const hooked = (await resource.hooks.beforeUpdate?.({ ...kept, id: existing.id }, existing, hookContext(context, user))) ?? kept;
+  const hooked =
+    (await resource.hooks.beforeUpdate?.(
+      { ...kept, id: existing.id },
+      existing,
+      hookContext(context, user),
+    )) ?? kept;
   const record = { ...validateFields(resource, withoutSyncFields(hooked)), id: existing.id };
   const { last_modified: _, ...current } = existing;
-  if (forced === undefined && jsonEquals(record, current)) return existing;
+  if (onlyIfChanged && forced === undefined && jsonEquals(record, current)) return existing;
   await checkUnique(session, collection, resource, record);
   const stored = await session.put(collection, record, { lastModified: forced });
   const afterUpdate = resource.hooks.afterUpdate;
-  if (afterUpdate) context.afterCommit.push(() => afterUpdate(stored, existing, hookContext(context, user)));
+  if (afterUpdate)
+    context.afterCommit.push(() => afterUpdate(stored, existing, hookContext(context, user)));
   return stored;
 }
 
@@ -77,7 +93,8 @@ export async function deleteRecord(
   const tombstone = await session.delete(collection, existing.id, { lastModified });
   if (!tombstone) throw new Error(`Record ${existing.id} vanished inside its transaction`);
   const afterDelete = resource.hooks.afterDelete;
-  if (afterDelete) context.afterCommit.push(() => afterDelete(tombstone, existing, hookContext(context, user)));
+  if (afterDelete)
+    context.afterCommit.push(() => afterDelete(tombstone, existing, hookContext(context, user)));
   return tombstone;
 }
 
@@ -87,7 +104,11 @@ function withoutSyncFields(fields: RecordFields): RecordFields {
 }
 
 /** Read-only fields a client left out keep their stored value. */
-function keepReadonly(readonly: readonly string[], fields: RecordFields, existing: StoredRecord): RecordFields {
+function keepReadonly(
+  readonly: readonly string[],
+  fields: RecordFields,
+  existing: StoredRecord,
+): RecordFields {
   const result: RecordFields = structuredClone(fields);
   for (const field of readonly) {
     const path = field.split('.');

@@ -81,13 +81,11 @@ export class HttpError extends Error {
 }
 
 /** 400 with `details` listing each invalid input; the first one is the message. */
-export function invalidInput(
-  errno: Errno,
-  details: ErrorDetail[],
-  message?: string,
-): HttpError {
+export function invalidInput(errno: Errno, details: ErrorDetail[], message?: string): HttpError {
   const first = details[0];
-  const summary = first ? `${first.name} in ${first.location}: ${first.description}` : 'Invalid input';
+  const summary = first
+    ? `${first.name} in ${first.location}: ${first.description}`
+    : 'Invalid input';
   return new HttpError({ code: 400, errno, message: message ?? summary, details });
 }
 

@@ -1,7 +1,10 @@
 /** @module */
 export { ERRNO, type Errno } from './errno.js';
 export {
+  type ErrorBody,
+  type ErrorDetail,
   HttpError,
+  type HttpErrorInit,
   invalidInput,
   invalidParameter,
   invalidPostedData,
@@ -10,7 +13,4 @@ export {
   pathNotFound,
   recordNotFound,
   unauthorized,
-  type ErrorBody,
-  type ErrorDetail,
-  type HttpErrorInit,
 } from './http-error.js';

@@ -11,14 +11,24 @@ export function assertAcceptsJson(headers: Headers): void {
   const accept = headers.get('Accept');
   if (accept === null || accept.trim() === '') return;
   const ranges = accept.split(',').map(parseRange);
-  if (ranges.some((range) => range.quality > 0 && (ACCEPTABLE.has(range.type) || range.type.endsWith('+json')))) {
+  if (
+    ranges.some(
+      (range) => range.quality > 0 && (ACCEPTABLE.has(range.type) || range.type.endsWith('+json')),
+    )
+  ) {
     return;
   }
   throw new HttpError({
     code: 406,
     errno: ERRNO.INVALID_PARAMETERS,
     message: 'Responses are only available as application/json',
-    details: [{ location: 'header', name: 'Accept', description: 'Accept header should be one of application/json' }],
+    details: [
+      {
+        location: 'header',
+        name: 'Accept',
+        description: 'Accept header should be one of application/json',
+      },
+    ],
   });
 }
 

@@ -24,8 +24,15 @@ const PREFIXES: ReadonlyArray<[string, FilterOperator]> = [
   ['gt_', 'gt'],
 ];
 
-/** `_since`, `_before` and the deprecated `_to`, as filters on `last_modified`. */
-const POLLING: Record<string, FilterOperator> = { _since: 'gt', _before: 'lt', _to: 'lt' };
+/**
+ * `_since`, `_before` and the deprecated `_to`, as filters on `last_modified`. A `Map`, so that
+ * names such as `__proto__` or `toString` find nothing.
+ */
+const POLLING = new Map<string, FilterOperator>([
+  ['_since', 'gt'],
+  ['_before', 'lt'],
+  ['_to', 'lt'],
+]);
 
 export interface ParsedFilters {
   filters: Filter[];
@@ -42,12 +49,16 @@ export function parseFilters(resource: Resource, params: URLSearchParams): Parse
   let onLastModified = false;
   for (const [rawName, raw] of params) {
     const name = rawName.trim();
-    const polling = POLLING[name];
+    const polling = POLLING.get(name);
     if (polling) {
       if (raw === 'null') continue;
       const value = parseTimestamp(raw);
       if (value === undefined) {
-        throw invalidParameter('querystring', name, `Invalid value for ${name}: an integer timestamp is expected`);
+        throw invalidParameter(
+          'querystring',
+          name,
+          `Invalid value for ${name}: an integer timestamp is expected`,
+        );
       }
       filters.push({ path: ['last_modified'], operator: polling, value });
       onLastModified = true;
@@ -71,18 +82,29 @@ function splitOperator(name: string): [FilterOperator, string] {
   return ['eq', name];
 }
 
-function filterValue(operator: FilterOperator, path: string[], raw: string, name: string): JsonValue {
+function filterValue(
+  operator: FilterOperator,
+  path: string[],
+  raw: string,
+  name: string,
+): JsonValue {
   const field = path.join('.');
   if (operator === 'has') {
     const value = nativeValue(raw);
     if (typeof value !== 'boolean') {
-      throw invalidParameter('querystring', name, `Invalid value for ${name}: true or false is expected`);
+      throw invalidParameter(
+        'querystring',
+        name,
+        `Invalid value for ${name}: true or false is expected`,
+      );
     }
     return value;
   }
   if (operator === 'like') return raw;
   const many = operator === 'in' || operator === 'exclude';
-  const values = many ? raw.split(',').map((item) => typedValue(field, item, name)) : [typedValue(field, raw, name)];
+  const values = many
+    ? raw.split(',').map((item) => typedValue(field, item, name))
+    : [typedValue(field, raw, name)];
   return many ? values : (values[0] as JsonValue);
 }
 
@@ -92,7 +114,11 @@ function typedValue(field: string, raw: string, name: string): JsonValue {
   if (field === 'last_modified') {
     const value = parseTimestamp(raw);
     if (value === undefined) {
-      throw invalidParameter('querystring', name, `Invalid value for ${name}: an integer timestamp is expected`);
+      throw invalidParameter(
+        'querystring',
+        name,
+        `Invalid value for ${name}: an integer timestamp is expected`,
+      );
     }
     return value;
   }

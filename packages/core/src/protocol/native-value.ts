@@ -16,7 +16,8 @@ export function nativeValue(raw: string): JsonValue {
 
 /** A timestamp given as `123` or `"123"` (as an ETag); `undefined` when it is not a safe integer ≥ 0. */
 export function parseTimestamp(raw: string): number | undefined {
-  const unquoted = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
+  const unquoted =
+    raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw;
   if (!/^\d{1,16}$/.test(unquoted)) return undefined;
   const value = Number(unquoted);
   return Number.isSafeInteger(value) ? value : undefined;

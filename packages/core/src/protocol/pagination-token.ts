@@ -41,5 +41,7 @@ export function decodeToken(raw: string, sort: readonly Sort[]): PageToken {
 }
 
 function sortKey(sort: readonly Sort[]): string {
-  return sort.map((item) => `${item.direction === 'desc' ? '-' : ''}${item.path.join('.')}`).join(',');
+  return sort
+    .map((item) => `${item.direction === 'desc' ? '-' : ''}${item.path.join('.')}`)
+    .join(',');
 }

@@ -29,7 +29,11 @@ function parseCondition(raw: string | null, name: string): Condition | undefined
   if (value === '*') return '*';
   const timestamp = value.startsWith('"') ? parseTimestamp(value) : undefined;
   if (timestamp === undefined) {
-    throw invalidParameter('header', name, `Invalid value for ${name}: a timestamp between double quotes or * is expected`);
+    throw invalidParameter(
+      'header',
+      name,
+      `Invalid value for ${name}: a timestamp between double quotes or * is expected`,
+    );
   }
   return timestamp;
 }

@@ -26,7 +26,10 @@ export function mediaType(headers: Headers): string {
  * Reads and parses the JSON body; `undefined` when the request has none. Streams the body so
  * that a large upload is cut off at `maxBytes`, with or without `Content-Length`.
  */
-export async function readJsonBody(request: Request, maxBytes: number): Promise<JsonValue | undefined> {
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+): Promise<JsonValue | undefined> {
   const declared = request.headers.get('Content-Length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   const text = await readText(request, maxBytes);
@@ -36,7 +39,9 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
       code: 415,
       errno: ERRNO.INVALID_PARAMETERS,
       message: 'Content-Type must be application/json',
-      details: [{ location: 'header', name: 'Content-Type', description: 'Unsupported media type' }],
+      details: [
+        { location: 'header', name: 'Content-Type', description: 'Unsupported media type' },
+      ],
     });
   }
   try {
@@ -78,22 +83,34 @@ export interface RequestEnvelope {
 export function parseEnvelope(body: JsonValue | undefined): RequestEnvelope {
   if (body === undefined) return { data: undefined, permissions: undefined };
   if (!isObject(body)) {
-    throw invalidPostedData([{ location: 'body', name: '', description: 'The body must be a JSON object' }]);
+    throw invalidPostedData([
+      { location: 'body', name: '', description: 'The body must be a JSON object' },
+    ]);
   }
   for (const key of Object.keys(body)) {
     if (key !== 'data' && key !== 'permissions') {
       throw invalidPostedData([
-        { location: 'body', name: key, description: 'Unknown attribute: only data and permissions are accepted' },
+        {
+          location: 'body',
+          name: key,
+          description: 'Unknown attribute: only data and permissions are accepted',
+        },
       ]);
     }
   }
   const { data, permissions } = body;
   if (data !== undefined && !isObject(data)) {
-    throw invalidPostedData([{ location: 'body', name: 'data', description: 'data must be a JSON object' }]);
+    throw invalidPostedData([
+      { location: 'body', name: 'data', description: 'data must be a JSON object' },
+    ]);
   }
   if (permissions !== undefined) {
     throw invalidPostedData([
-      { location: 'body', name: 'permissions', description: 'This resource does not accept permissions' },
+      {
+        location: 'body',
+        name: 'permissions',
+        description: 'This resource does not accept permissions',
+      },
     ]);
   }
   return { data, permissions: undefined };

@@ -14,9 +14,16 @@ const MAX_SORT_KEYS = 10;
 export function parseSort(resource: Resource, raw: string | null): Sort[] {
   const sort: Sort[] = [];
   const named = new Set<string>();
-  const items = (raw ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   if (items.length > MAX_SORT_KEYS) {
-    throw invalidParameter('querystring', '_sort', `At most ${MAX_SORT_KEYS} sort fields are allowed`);
+    throw invalidParameter(
+      'querystring',
+      '_sort',
+      `At most ${MAX_SORT_KEYS} sort fields are allowed`,
+    );
   }
   for (const item of items) {
     const descending = item.startsWith('-');

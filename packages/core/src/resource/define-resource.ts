@@ -21,23 +21,34 @@ export interface HookContext {
   resource: string;
 }
 
+/** What a `before*` hook may return: the record to store instead, or nothing to keep it. */
+export type HookResult = RecordFields | undefined;
+
 /** Functions called around writes. A `before*` hook runs inside the write's transaction and may throw an `HttpError` to refuse it. */
 export interface ResourceHooks {
   /** Before validation of a new record; may return the record to store instead (e.g. to set server-side fields). */
   beforeCreate?: (
     record: RecordFields & { id: string },
     context: HookContext,
-  ) => RecordFields | undefined | void | Promise<RecordFields | undefined | void>;
+  ) => HookResult | Promise<HookResult>;
   /** Before validation of a replaced or modified record; may return the record to store instead. */
   beforeUpdate?: (
     record: RecordFields & { id: string },
     existing: StoredRecord,
     context: HookContext,
-  ) => RecordFields | undefined | void | Promise<RecordFields | undefined | void>;
+  ) => HookResult | Promise<HookResult>;
   beforeDelete?: (existing: StoredRecord, context: HookContext) => void | Promise<void>;
   afterCreate?: (record: StoredRecord, context: HookContext) => void | Promise<void>;
-  afterUpdate?: (record: StoredRecord, existing: StoredRecord, context: HookContext) => void | Promise<void>;
-  afterDelete?: (tombstone: Tombstone, existing: StoredRecord, context: HookContext) => void | Promise<void>;
+  afterUpdate?: (
+    record: StoredRecord,
+    existing: StoredRecord,
+    context: HookContext,
+  ) => void | Promise<void>;
+  afterDelete?: (
+    tombstone: Tombstone,
+    existing: StoredRecord,
+    context: HookContext,
+  ) => void | Promise<void>;
 }
 
 /** A valibot schema for the fields of a record (without `id` and `last_modified`). */
@@ -116,7 +127,9 @@ export function defineResource(options: ResourceOptions): Resource {
       throw new TypeError(`Field "${field}" of "${options.name}" is not in its schema.`);
     }
     if (SYNC_FIELDS.includes(field)) {
-      throw new TypeError(`"${field}" is managed by Pawl and cannot be declared unique or read-only.`);
+      throw new TypeError(
+        `"${field}" is managed by Pawl and cannot be declared unique or read-only.`,
+      );
     }
   }
   return {

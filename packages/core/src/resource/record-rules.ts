@@ -7,7 +7,13 @@
 import * as v from 'valibot';
 import { ERRNO, type ErrorDetail, HttpError, invalidPostedData } from '../errors/index.js';
 import { getPath, jsonEquals } from '../storage/json-order.js';
-import type { CollectionRef, JsonValue, RecordFields, StorageSession, StoredRecord } from '../storage/types.js';
+import type {
+  CollectionRef,
+  JsonValue,
+  RecordFields,
+  StorageSession,
+  StoredRecord,
+} from '../storage/types.js';
 import type { Resource } from './define-resource.js';
 
 /** Validates the fields against the schema and returns its output (defaults applied). */
@@ -27,7 +33,11 @@ function toDetail(issue: v.BaseIssue<unknown>): ErrorDetail {
  * Refuses read-only fields that a client sets on creation (`existing` is `null`) or changes
  * on an update.
  */
-export function checkReadonly(resource: Resource, incoming: RecordFields, existing: StoredRecord | null): void {
+export function checkReadonly(
+  resource: Resource,
+  incoming: RecordFields,
+  existing: StoredRecord | null,
+): void {
   const details: ErrorDetail[] = [];
   for (const field of resource.readonly) {
     const path = field.split('.');
@@ -35,7 +45,11 @@ export function checkReadonly(resource: Resource, incoming: RecordFields, existi
     if (value === undefined) continue;
     const current = existing ? getPath(existing, path) : undefined;
     if (current === undefined || !jsonEquals(value, current)) {
-      details.push({ location: 'body', name: field, description: `Cannot modify ${field}: it is read-only` });
+      details.push({
+        location: 'body',
+        name: field,
+        description: `Cannot modify ${field}: it is read-only`,
+      });
     }
   }
   if (details.length > 0) throw invalidPostedData(details);

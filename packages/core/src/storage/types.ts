@@ -11,7 +11,13 @@
  */
 
 /** Any value that JSON can carry. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 /** The fields of a record other than `id` and `last_modified`. */
 export type RecordFields = { [field: string]: JsonValue };
@@ -39,13 +45,15 @@ export interface Tombstone {
 /**
  * Filter operators, with the meaning every backend must give them:
  * - `eq` / `not`: deep JSON equality (types are strict: `1` is not `"1"`, `true` is not `1`);
- *   `not` also matches records that lack the field.
+ *   a missing field equals nothing, not even `null`, so `not` matches records that lack the field.
  * - `lt` / `gt` / `min` / `max`: comparison in the canonical order (see `compareJson`);
  *   records whose field is missing or `null` never match.
  * - `in` / `exclude`: `value` is an array; `exclude` also matches records lacking the field.
  * - `has`: `value` is a boolean; `true` matches records having the field (even `null`).
  * - `like`: the field is a string containing the value, ASCII case-insensitive; `*` in the
- *   value is a wildcard, and a value without `*` matches anywhere (`foo` = `*foo*`).
+ *   value is a wildcard, and a value without `*` matches anywhere (`foo` = `*foo*`). A value
+ *   with `*` must match the whole string (`foo*` = starts with `foo`). Every other character,
+ *   `%`, `_`, `\\` and regular-expression metacharacters included, is literal.
  * - `contains` / `contains_any`: the field is an array containing every (any) element of
  *   `value` (an array), or containing `value` itself when it is not an array.
  */
@@ -63,14 +71,26 @@ export type FilterOperator =
   | 'contains'
   | 'contains_any';
 
-/** A predicate on one field. `path` is the field name split on dots (`['author', 'name']`). */
+/**
+ * A predicate on one field. `path` is the field name split on dots (`['author', 'name']`).
+ * Each segment is an object key (any string, however odd); arrays are never indexed into,
+ * and a path that does not resolve is a missing field. Filters apply to tombstones too.
+ */
 export interface Filter {
   readonly path: readonly string[];
   readonly operator: FilterOperator;
   readonly value: JsonValue;
 }
 
-/** One sort key. Core always ends the list with `id` ascending, so the order is total. */
+/**
+ * One sort key. Core always ends the list with `id` ascending, so the order is total.
+ *
+ * Ascending order is the canonical order of JSON values (`compareJson` in `json-order.ts`):
+ * missing and `null` first (equal to each other), then booleans with `true` before `false`,
+ * then numbers, then strings by Unicode code point (UTF-8 byte order, not UTF-16), then
+ * arrays, then objects; arrays and objects each compare by the code points of their
+ * `JSON.stringify` text. `desc` is the exact reverse, so missing and `null` come last.
+ */
 export interface Sort {
   readonly path: readonly string[];
   readonly direction: 'asc' | 'desc';
@@ -129,7 +149,11 @@ export interface StorageSession {
    * stored, with its new `last_modified`: the forced one, or a fresh timestamp strictly
    * greater than every timestamp the collection has handed out (and not below the clock).
    */
-  put(collection: CollectionRef, record: RecordFields & { id: string }, options?: WriteOptions): Promise<StoredRecord>;
+  put(
+    collection: CollectionRef,
+    record: RecordFields & { id: string },
+    options?: WriteOptions,
+  ): Promise<StoredRecord>;
   /** Replaces the live record `id` with a tombstone and returns it; `null` when there is no live record. */
   delete(collection: CollectionRef, id: string, options?: WriteOptions): Promise<Tombstone | null>;
 }

@@ -1,0 +1,36 @@
+/**
+ * One structured log line per request: method, path (without the query string), status,
+ * duration, user id and errno. Headers, bodies and query strings are never logged, so
+ * credentials cannot leak into logs.
+ *
+ * @module
+ */
+import type { MiddlewareHandler } from 'hono';
+
+/** The part of a logger Pawl uses; a pino logger fits as it is. */
+export interface RequestLogger {
+  info(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+/** Context variables the endpoints fill for the log line. */
+export const LOG_USER_KEY = 'pawlUserId';
+export const LOG_ERRNO_KEY = 'pawlErrno';
+
+export function requestLog(logger: RequestLogger): MiddlewareHandler {
+  return async function logRequest(c, next) {
+    const started = performance.now();
+    await next();
+    logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        code: c.res.status,
+        t: Math.round((performance.now() - started) * 100) / 100,
+        uid: (c.get(LOG_USER_KEY as never) as string | undefined) ?? null,
+        errno: (c.get(LOG_ERRNO_KEY as never) as number | undefined) ?? null,
+      },
+      'request.summary',
+    );
+  };
+}

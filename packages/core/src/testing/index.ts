@@ -1,0 +1,8 @@
+/**
+ * Test helpers for Pawl backends, published as `@pawl/core/testing`. Importing this module
+ * requires vitest.
+ *
+ * @module
+ */
+
+export { runStorageConformance, type StorageConformanceOptions } from './storage-conformance.js';
