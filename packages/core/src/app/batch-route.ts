@@ -82,7 +82,8 @@ async function run(
   inherited: Record<string, string>,
   dispatch: (request: Request) => Promise<Response>,
 ): Promise<SubResponse> {
-  const headers = new Headers({ ...inherited, ...request.headers });
+  const headers = new Headers(inherited);
+  for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
   if (request.body !== undefined) headers.set('Content-Type', 'application/json');
   const response = await dispatch(
     new Request(origin + request.path, {

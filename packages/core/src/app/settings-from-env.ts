@@ -44,6 +44,7 @@ const PARSERS: { [K in keyof Settings]: Parser } = {
   publicUrl: text,
   trustProxy: boolean,
   versionFile: text,
+  heartbeatTimeoutMs: integer,
 };
 
 function envName(prefix: string, key: string): string {

@@ -30,6 +30,8 @@ export interface Settings {
   trustProxy: boolean;
   /** Where `GET /__version__` reads its JSON; `null` disables the endpoint (404). */
   versionFile: string | null;
+  /** How long `/__heartbeat__` waits for a backend before reporting it down, in milliseconds. */
+  heartbeatTimeoutMs: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -46,11 +48,12 @@ export const DEFAULT_SETTINGS: Settings = {
   publicUrl: null,
   trustProxy: false,
   versionFile: 'version.json',
+  heartbeatTimeoutMs: 5_000,
 };
 
 export function resolveSettings(overrides: Partial<Settings> | undefined): Settings {
   const settings = { ...DEFAULT_SETTINGS, ...overrides };
-  for (const key of ['maxPageSize', 'maxBodyBytes', 'batchMaxRequests'] as const) {
+  for (const key of ['maxPageSize', 'maxBodyBytes', 'batchMaxRequests', 'heartbeatTimeoutMs'] as const) {
     if (!Number.isSafeInteger(settings[key]) || settings[key] < 1) {
       throw new TypeError(`settings.${key} must be a positive integer`);
     }

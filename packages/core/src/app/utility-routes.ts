@@ -37,8 +37,6 @@ export interface UtilityRouteOptions {
   capabilities: Record<string, Capability>;
 }
 
-const HEARTBEAT_TIMEOUT_MS = 5_000;
-
 /** Mounts the utility endpoints and returns the hello handler, which also answers `/v1/`. */
 export function mountUtilities(
   app: Hono,
@@ -71,7 +69,7 @@ export function mountUtilities(
   app.get('/__heartbeat__', async function heartbeat(c) {
     const names = Object.keys(checks);
     const results = await Promise.all(
-      names.map((name) => withTimeout(checks[name] as () => Promise<boolean>)),
+      names.map((name) => withTimeout(checks[name] as () => Promise<boolean>, settings.heartbeatTimeoutMs)),
     );
     const body = Object.fromEntries(names.map((name, index) => [name, results[index]]));
     return c.json(body, results.every(Boolean) ? 200 : 503);
@@ -116,10 +114,10 @@ function firstValue(header: string | undefined): string | undefined {
   return value ? value : undefined;
 }
 
-async function withTimeout(check: () => Promise<boolean>): Promise<boolean> {
+async function withTimeout(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), HEARTBEAT_TIMEOUT_MS);
+    timer = setTimeout(() => resolve(false), ms);
   });
   try {
     return await Promise.race([

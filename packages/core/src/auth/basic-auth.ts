@@ -17,6 +17,7 @@ export interface BasicAuthOptions {
 }
 
 const CACHE_SIZE = 1024;
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * @example
@@ -60,7 +61,14 @@ function decodeCredentials(encoded: string, challenge: string): string {
       headers: { 'WWW-Authenticate': challenge },
     });
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) throw refuse();
-  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  // Strict UTF-8 that keeps a leading BOM: a lenient decoder would map different invalid
+  // bytes to the same U+FFFD (or drop a BOM), and so different credentials to the same user.
+  let decoded: string;
+  try {
+    decoded = STRICT_UTF8.decode(Buffer.from(encoded, 'base64'));
+  } catch {
+    throw refuse();
+  }
   const colon = decoded.indexOf(':');
   if (colon < 1) throw refuse();
   return decoded;
