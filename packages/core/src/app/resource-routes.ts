@@ -24,6 +24,7 @@ import { generateUlid } from '../resource/record-id.js';
 import type { StorageBackend } from '../storage/types.js';
 import { requireUser } from './authenticate.js';
 import { EXPOSE_KEY } from './cors.js';
+import { LOG_USER_KEY } from './request-log.js';
 import type { Settings } from './settings.js';
 
 export interface ResourceRouteOptions {
@@ -48,6 +49,7 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
   async function serve(c: Context, handler: Handler): Promise<Response> {
     const request = c.req.raw;
     const user = await requireUser(auth, request);
+    c.set(LOG_USER_KEY as never, user.id as never);
     const body = WITH_BODY.has(request.method)
       ? await readJsonBody(request, settings.maxBodyBytes)
       : undefined;

@@ -53,7 +53,12 @@ export const DEFAULT_SETTINGS: Settings = {
 
 export function resolveSettings(overrides: Partial<Settings> | undefined): Settings {
   const settings = { ...DEFAULT_SETTINGS, ...overrides };
-  for (const key of ['maxPageSize', 'maxBodyBytes', 'batchMaxRequests', 'heartbeatTimeoutMs'] as const) {
+  for (const key of [
+    'maxPageSize',
+    'maxBodyBytes',
+    'batchMaxRequests',
+    'heartbeatTimeoutMs',
+  ] as const) {
     if (!Number.isSafeInteger(settings[key]) || settings[key] < 1) {
       throw new TypeError(`settings.${key} must be a positive integer`);
     }

@@ -69,7 +69,9 @@ export function mountUtilities(
   app.get('/__heartbeat__', async function heartbeat(c) {
     const names = Object.keys(checks);
     const results = await Promise.all(
-      names.map((name) => withTimeout(checks[name] as () => Promise<boolean>, settings.heartbeatTimeoutMs)),
+      names.map((name) =>
+        withTimeout(checks[name] as () => Promise<boolean>, settings.heartbeatTimeoutMs),
+      ),
     );
     const body = Object.fromEntries(names.map((name, index) => [name, results[index]]));
     return c.json(body, results.every(Boolean) ? 200 : 503);
