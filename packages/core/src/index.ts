@@ -10,6 +10,8 @@ export { settingsFromEnv } from './app/settings-from-env.js';
 export type { Capability, HealthChecks, ProjectInfo } from './app/utility-routes.js';
 export { AUTHENTICATED, type AuthPolicy, EVERYONE, type Identity } from './auth/auth-policy.js';
 export { type BasicAuthOptions, basicAuth } from './auth/basic-auth.js';
+export { type MemoryCacheOptions, memoryCache } from './cache/memory-cache.js';
+export type { CacheBackend } from './cache/types.js';
 export * from './errors/index.js';
 export {
   defineResource,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createApp, defineResource, memoryStorage } from '../src/index.js';
+import { createApp, defineResource, memoryCache, memoryStorage } from '../src/index.js';
 import { ALICE, basicUserId, call, makeApp, SECRET } from './helpers.js';
 
 describe('GET / (hello)', () => {
@@ -78,7 +78,7 @@ describe('heartbeats and version', () => {
   it('answers 200 with each backend true when all are well', async () => {
     const { status, body } = await call(makeApp(), 'GET', '/v1/__heartbeat__', { auth: null });
     expect(status).toBe(200);
-    expect(body).toEqual({ storage: true });
+    expect(body).toEqual({ storage: true, cache: true });
   });
 
   it('answers 503 naming the failing backend', async () => {
@@ -92,7 +92,7 @@ describe('heartbeats and version', () => {
     });
     const { status, body } = await call(app, 'GET', '/v1/__heartbeat__');
     expect(status).toBe(503);
-    expect(body).toEqual({ storage: false });
+    expect(body).toEqual({ storage: false, cache: true });
   });
 
   it('answers 503 when a backend check throws', async () => {
@@ -122,7 +122,21 @@ describe('heartbeats and version', () => {
     });
     const { status, body } = await call(app, 'GET', '/v1/__heartbeat__');
     expect(status).toBe(503);
-    expect(body).toEqual({ storage: false });
+    expect(body).toEqual({ storage: false, cache: true });
+  });
+
+  it('reports a failing cache as well', async () => {
+    const cache = { ...memoryCache(), heartbeat: async () => false };
+    const app = createApp({
+      project: { name: 't', version: '1' },
+      httpApiVersion: '1.0',
+      resources: [],
+      backends: { storage: memoryStorage(), cache },
+      userIdHmacSecret: SECRET,
+    });
+    const { status, body } = await call(app, 'GET', '/v1/__heartbeat__');
+    expect(status).toBe(503);
+    expect(body).toEqual({ storage: true, cache: false });
   });
 
   it('answers the load-balancer heartbeat with 200 and an empty object', async () => {

@@ -6,6 +6,8 @@
 import { Hono } from 'hono';
 import type { AuthPolicy } from '../auth/auth-policy.js';
 import { basicAuth } from '../auth/basic-auth.js';
+import { memoryCache } from '../cache/memory-cache.js';
+import type { CacheBackend } from '../cache/types.js';
 import { assertAcceptsJson } from '../protocol/content-negotiation.js';
 import type { Resource } from '../resource/define-resource.js';
 import { memoryStorage } from '../storage/memory-storage.js';
@@ -24,6 +26,8 @@ import { versionFallback } from './version-routing.js';
 /** The backends an app runs on. */
 export interface Backends {
   storage: StorageBackend;
+  /** Default: an in-process cache. */
+  cache?: CacheBackend;
 }
 
 export interface CreateAppOptions {
@@ -68,6 +72,7 @@ export function createApp(options: CreateAppOptions): Hono {
   const prefix = `/v${parseMajor(options.httpApiVersion)}`;
   const settings = resolveSettings(options.settings);
   const backend = options.backends?.storage ?? memoryStorage();
+  const cache = options.backends?.cache ?? memoryCache();
   const auth = options.auth ?? defaultAuth(options.userIdHmacSecret);
   const logError = options.logError ?? defaultErrorLog(options.logger);
   const onError = (error: unknown, c: Parameters<typeof errorResponse>[1]) =>
@@ -93,7 +98,7 @@ export function createApp(options: CreateAppOptions): Hono {
     prefix,
     settings,
     auth,
-    checks: { storage: () => backend.heartbeat() },
+    checks: { storage: () => backend.heartbeat(), cache: () => cache.heartbeat() },
     capabilities: options.capabilities ?? {},
   });
   mountBatch(api, { settings, prefix, batch, dispatch: async (request) => app.fetch(request) });

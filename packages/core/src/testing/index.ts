@@ -5,4 +5,5 @@
  * @module
  */
 
+export { type CacheConformanceOptions, runCacheConformance } from './cache-conformance.js';
 export { runStorageConformance, type StorageConformanceOptions } from './storage-conformance.js';
