@@ -6,4 +6,8 @@
  */
 
 export { type CacheConformanceOptions, runCacheConformance } from './cache-conformance.js';
+export {
+  type PermissionConformanceOptions,
+  runPermissionConformance,
+} from './permission-conformance.js';
 export { runStorageConformance, type StorageConformanceOptions } from './storage-conformance.js';
