@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createApp, defineResource, memoryCache, memoryStorage } from '../src/index.js';
+import { BackendError, createApp, defineResource, memoryCache, memoryStorage } from '../src/index.js';
 import { ALICE, basicUserId, call, makeApp, SECRET } from './helpers.js';
 
 describe('GET / (hello)', () => {
@@ -90,9 +90,10 @@ describe('heartbeats and version', () => {
       backends: { storage },
       userIdHmacSecret: SECRET,
     });
-    const { status, body } = await call(app, 'GET', '/v1/__heartbeat__');
+    const { status, body, headers } = await call(app, 'GET', '/v1/__heartbeat__');
     expect(status).toBe(503);
     expect(body).toEqual({ storage: false, cache: true });
+    expect(headers.get('Retry-After')).toBe('30');
   });
 
   it('answers 503 when a backend check throws', async () => {
@@ -201,5 +202,29 @@ describe('version prefix and trailing slashes', () => {
     parent.route('/api', makeApp());
     const response = await parent.request('/api/articles');
     expect(response.headers.get('Location')).toBe('/api/v1/articles');
+  });
+});
+
+describe('backend failures', () => {
+  it('answers 503 errno 201 with Retry-After when storage throws a BackendError', async () => {
+    const storage = {
+      ...memoryStorage(),
+      timestamp: async (): Promise<number> => {
+        throw new BackendError('connection refused');
+      },
+    };
+    const app = createApp({
+      project: { name: 't', version: '1' },
+      httpApiVersion: '1.0',
+      resources: [defineResource({ name: 'notes' })],
+      backends: { storage },
+      userIdHmacSecret: SECRET,
+      logError: () => {},
+    });
+    const { status, body, headers } = await call(app, 'GET', '/v1/notes');
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ code: 503, errno: 201 });
+    expect(body.message).not.toContain('connection refused');
+    expect(headers.get('Retry-After')).toBe('30');
   });
 });

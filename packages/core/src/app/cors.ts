@@ -39,9 +39,10 @@ export function cors(origins: '*' | string[]): MiddlewareHandler {
       return c.body(null, 200, headers);
     }
     await next();
+    // The answer depends on the origin whenever origins are listed, even when this one is refused.
+    if (origins !== '*') c.res.headers.append('Vary', 'Origin');
     if (!origin) return;
     c.res.headers.set('Access-Control-Allow-Origin', origin);
-    if (origins !== '*') c.res.headers.append('Vary', 'Origin');
     const expose = (c.get(EXPOSE_KEY as never) as ExposedHeaders | undefined) ?? 'write';
     c.res.headers.set('Access-Control-Expose-Headers', EXPOSED[expose]);
   };

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Context } from 'hono';
-import { ERRNO, HttpError } from '../errors/index.js';
+import { BackendError, backendUnavailable, ERRNO, HttpError } from '../errors/index.js';
 import { NotModified } from '../protocol/preconditions.js';
 import { LOG_ERRNO_KEY } from './request-log.js';
 
@@ -23,15 +23,16 @@ export function errorResponse(
       'Last-Modified': new Date(error.timestamp).toUTCString(),
     });
   }
-  const known = error instanceof HttpError ? error : internalError(error, c, log);
+  const known = error instanceof HttpError ? error : unexpected(error, c, log);
   const headers: Record<string, string> = { ...known.headers };
   if (known.code >= 500) headers['Retry-After'] = String(retryAfterSeconds);
   c.set(LOG_ERRNO_KEY as never, known.errno as never);
   return c.json(known.toJSON(), known.code as 400, headers);
 }
 
-function internalError(error: unknown, c: Context, log: ErrorLogger): HttpError {
+function unexpected(error: unknown, c: Context, log: ErrorLogger): HttpError {
   log(error, c.req.raw);
+  if (error instanceof BackendError) return backendUnavailable();
   return new HttpError({
     code: 500,
     errno: ERRNO.UNDEFINED,

@@ -74,7 +74,8 @@ export function mountUtilities(
       ),
     );
     const body = Object.fromEntries(names.map((name, index) => [name, results[index]]));
-    return c.json(body, results.every(Boolean) ? 200 : 503);
+    if (results.every(Boolean)) return c.json(body);
+    return c.json(body, 503, { 'Retry-After': String(settings.retryAfterSeconds) });
   });
 
   app.get('/__lbheartbeat__', function lbheartbeat(c) {

@@ -12,8 +12,12 @@ export function versionFallback(prefix: string, hello: (c: Context) => Promise<R
   return function routeFallback(c: Context): Promise<Response> | Response {
     // When the app is mounted under a path, routePath is `<mount>/*`.
     const mount = c.req.routePath.replace(/\/?\*$/, '');
-    const path = c.req.path.slice(mount.length) || '/';
-    const query = new URL(c.req.url).search;
+    const url = new URL(c.req.url);
+    // The path as received, still percent-encoded (decoded characters such as CR or NUL may not
+    // go into a Location header), with leading slashes collapsed so that no redirect target
+    // reads as a protocol-relative URL (`//evil.example`).
+    const path = url.pathname.slice(mount.length).replace(/^\/+/, '/') || '/';
+    const query = url.search;
     if (path === `${prefix}/`) return hello(c);
     if (path.length > 1 && path.endsWith('/'))
       return c.redirect(`${mount}${path.replace(/\/+$/, '')}${query}`, 307);

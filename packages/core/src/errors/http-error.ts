@@ -143,3 +143,22 @@ export function unauthorized(challenge: string): HttpError {
     headers: { 'WWW-Authenticate': challenge },
   });
 }
+
+/**
+ * Thrown by backends when their database or server fails (unreachable, timed out, full).
+ * Pawl answers 503 errno 201 with `Retry-After`, instead of 500.
+ */
+export class BackendError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'BackendError';
+  }
+}
+
+export function backendUnavailable(): HttpError {
+  return new HttpError({
+    code: 503,
+    errno: ERRNO.BACKEND,
+    message: 'Service temporarily unavailable due to high load or a backend failure.',
+  });
+}

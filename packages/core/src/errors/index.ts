@@ -1,6 +1,8 @@
 /** @module */
 export { ERRNO, type Errno } from './errno.js';
 export {
+  BackendError,
+  backendUnavailable,
   type ErrorBody,
   type ErrorDetail,
   HttpError,

@@ -164,6 +164,10 @@ export interface StorageCapabilities {
   readonly transactions: boolean;
 }
 
+/**
+ * Errors: a backend throws `BackendError` (from `@pawl/core`) when its database fails, so that
+ * clients get 503 errno 201 with `Retry-After` rather than 500.
+ */
 export interface StorageBackend extends StorageSession {
   /** A short name shown in heartbeat and logs, e.g. `'memory'`, `'sqlite'`. */
   readonly name: string;
