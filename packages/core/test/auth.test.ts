@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ALICE,
-  BOB,
   article,
+  BOB,
   basic,
   basicUserId,
   call,
@@ -25,17 +25,22 @@ const ENDPOINTS: Array<[string, string]> = [
 ];
 
 describe('authentication', () => {
-  it.each(ENDPOINTS)('answers 401 errno 104 with WWW-Authenticate to %s %s without credentials', async (method, path) => {
-    const app = makeApp();
-    const options = ['POST', 'PUT', 'PATCH'].includes(method) ? { body: { data: article() } } : {};
-    const response = await call(app, method, path, { ...options, auth: null });
-    expect(response.status).toBe(401);
-    expect(response.headers.get('WWW-Authenticate')).toMatch(/^Basic realm="[^"]*"/);
-    if (method !== 'HEAD') {
-      expect(isEnvelope(response)).toBe(true);
-      expect(response.body.errno).toBe(104);
-    }
-  });
+  it.each(ENDPOINTS)(
+    'answers 401 errno 104 with WWW-Authenticate to %s %s without credentials',
+    async (method, path) => {
+      const app = makeApp();
+      const options = ['POST', 'PUT', 'PATCH'].includes(method)
+        ? { body: { data: article() } }
+        : {};
+      const response = await call(app, method, path, { ...options, auth: null });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('WWW-Authenticate')).toMatch(/^Basic realm="[^"]*"/);
+      if (method !== 'HEAD') {
+        expect(isEnvelope(response)).toBe(true);
+        expect(response.body.errno).toBe(104);
+      }
+    },
+  );
 
   it('stores nothing for an unauthenticated write', async () => {
     const app = makeApp();
@@ -70,7 +75,9 @@ describe('authentication', () => {
 
   it('accepts any user:password pair, including an empty password', async () => {
     const app = makeApp();
-    const response = await call(app, 'GET', '/v1/articles', { auth: `Basic ${Buffer.from('mat:').toString('base64')}` });
+    const response = await call(app, 'GET', '/v1/articles', {
+      auth: `Basic ${Buffer.from('mat:').toString('base64')}`,
+    });
     expect(response.status).toBe(200);
   });
 
@@ -119,7 +126,9 @@ describe('user ids', () => {
     const record = await createArticle(app);
     const again = await call(app, 'GET', `/v1/articles/${record.id}`, { auth: basic('alice') });
     expect(again.status).toBe(200);
-    const otherPassword = await call(app, 'GET', `/v1/articles/${record.id}`, { auth: basic('alice', 'other') });
+    const otherPassword = await call(app, 'GET', `/v1/articles/${record.id}`, {
+      auth: basic('alice', 'other'),
+    });
     expect(otherPassword.status).toBe(404);
   });
 
@@ -162,7 +171,10 @@ describe('isolation between users', () => {
     const record = await createArticle(app, {}, ALICE);
     for (const method of ['GET', 'PATCH', 'DELETE']) {
       const options = method === 'PATCH' ? { body: { data: { title: 'stolen' } } } : {};
-      const response = await call(app, method, `/v1/articles/${record.id}`, { ...options, auth: BOB });
+      const response = await call(app, method, `/v1/articles/${record.id}`, {
+        ...options,
+        auth: BOB,
+      });
       expect(response.status).toBe(404);
       expect(response.body.errno).toBe(110);
     }
@@ -172,7 +184,10 @@ describe('isolation between users', () => {
   it("creates a record of one's own when PUTting the id of another user's record", async () => {
     const app = makeApp();
     const record = await createArticle(app, {}, ALICE);
-    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, { body: { data: article() }, auth: BOB });
+    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+      body: { data: article() },
+      auth: BOB,
+    });
     expect(response.status).toBe(201);
     expect((await call(app, 'GET', `/v1/articles/${record.id}`)).body.data).toEqual(record);
   });
@@ -180,7 +195,10 @@ describe('isolation between users', () => {
   it("creates a record of one's own when POSTing the id of another user's record", async () => {
     const app = makeApp();
     const record = await createArticle(app, {}, ALICE);
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: article({ id: record.id }) }, auth: BOB });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: article({ id: record.id }) },
+      auth: BOB,
+    });
     expect(response.status).toBe(201);
     expect(response.body.data).not.toEqual(record);
   });
@@ -198,8 +216,17 @@ describe('isolation between users', () => {
     const record = await createArticle(app, {}, ALICE);
     for (const method of ['PUT', 'PATCH', 'DELETE', 'GET']) {
       const options = method === 'PUT' || method === 'PATCH' ? { body: { data: article() } } : {};
-      for (const headers of [{ 'If-Match': `"${record.last_modified}"` }, { 'If-Match': '*' }, { 'If-None-Match': '*' }]) {
-        const response = await call(app, method, `/v1/articles/${record.id}`, { ...options, headers, auth: BOB });
+      const preconditions: Array<Record<string, string>> = [
+        { 'If-Match': `"${record.last_modified}"` },
+        { 'If-Match': '*' },
+        { 'If-None-Match': '*' },
+      ];
+      for (const headers of preconditions) {
+        const response = await call(app, method, `/v1/articles/${record.id}`, {
+          ...options,
+          headers,
+          auth: BOB,
+        });
         expect(response.text).not.toContain(record.url);
         expect(response.text).not.toContain(String(record.last_modified));
       }
@@ -209,7 +236,10 @@ describe('isolation between users', () => {
   it("never reveals another user's record in 409 details", async () => {
     const app = makeApp();
     const record = await createArticle(app, {}, ALICE);
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: article({ url: record.url }) }, auth: BOB });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: article({ url: record.url }) },
+      auth: BOB,
+    });
     expect(response.status).toBe(201);
   });
 

@@ -15,7 +15,9 @@ describe('_fields', () => {
     const app = makeApp();
     const record = await createArticle(app);
     const response = await call(app, 'GET', '/v1/articles?_fields=unread');
-    expect(response.body.data).toEqual([{ id: record.id, last_modified: record.last_modified, unread: true }]);
+    expect(response.body.data).toEqual([
+      { id: record.id, last_modified: record.last_modified, unread: true },
+    ]);
   });
 
   it('returns only id and last_modified for _fields=id', async () => {
@@ -27,9 +29,13 @@ describe('_fields', () => {
 
   it('selects a nested field with a dotted name', async () => {
     const app = makeApp();
-    const record = await createArticle(app, { author: { name: 'Ann', url: 'https://ann.example' } });
+    const record = await createArticle(app, {
+      author: { name: 'Ann', url: 'https://ann.example' },
+    });
     const response = await call(app, 'GET', '/v1/articles?_fields=author.name');
-    expect(response.body.data).toEqual([{ id: record.id, last_modified: record.last_modified, author: { name: 'Ann' } }]);
+    expect(response.body.data).toEqual([
+      { id: record.id, last_modified: record.last_modified, author: { name: 'Ann' } },
+    ]);
   });
 
   it('returns a whole nested object when its top-level name is asked', async () => {
@@ -52,7 +58,12 @@ describe('_fields', () => {
     const record = await createArticle(app, { title: 'Solo', tags: ['x'] });
     const response = await call(app, 'GET', `/v1/articles/${record.id}?_fields=title,tags`);
     expect(response.status).toBe(200);
-    expect(response.body.data).toEqual({ id: record.id, last_modified: record.last_modified, title: 'Solo', tags: ['x'] });
+    expect(response.body.data).toEqual({
+      id: record.id,
+      last_modified: record.last_modified,
+      title: 'Solo',
+      tags: ['x'],
+    });
   });
 
   it('combines _fields with filters and sorting', async () => {
@@ -71,13 +82,18 @@ describe('_fields', () => {
     const app = makeApp();
     const record = await createArticle(app, { title: 'spaced' });
     const response = await call(app, 'GET', '/v1/articles?_fields=%20title%20,,');
-    expect(response.body.data).toEqual([{ id: record.id, last_modified: record.last_modified, title: 'spaced' }]);
+    expect(response.body.data).toEqual([
+      { id: record.id, last_modified: record.last_modified, title: 'spaced' },
+    ]);
   });
 
   it('answers 400 errno 107 for an unknown field on lists and on records', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    for (const path of ['/v1/articles?_fields=title,colour', `/v1/articles/${record.id}?_fields=colour`]) {
+    for (const path of [
+      '/v1/articles?_fields=title,colour',
+      `/v1/articles/${record.id}?_fields=colour`,
+    ]) {
       const response = await call(app, 'GET', path);
       expect(response.status).toBe(400);
       expect(isEnvelope(response)).toBe(true);
@@ -99,8 +115,14 @@ describe('_fields', () => {
   it('accepts any field on a schemaless resource, never reading the prototype', async () => {
     const app = makeApp();
     const note = await createNote(app, { deep: { a: { b: 1, c: 2 } }, other: true });
-    const response = await call(app, 'GET', '/v1/notes?_fields=deep.a.b,__proto__,constructor.name');
+    const response = await call(
+      app,
+      'GET',
+      '/v1/notes?_fields=deep.a.b,__proto__,constructor.name',
+    );
     expect(response.status).toBe(200);
-    expect(response.body.data).toEqual([{ id: note.id, last_modified: note.last_modified, deep: { a: { b: 1 } } }]);
+    expect(response.body.data).toEqual([
+      { id: note.id, last_modified: note.last_modified, deep: { a: { b: 1 } } },
+    ]);
   });
 });

@@ -8,7 +8,11 @@
 import { createHmac } from 'node:crypto';
 import type { Hono } from 'hono';
 import * as v from 'valibot';
-import { type Settings, createApp, defineResource } from '../src/index.js';
+import { createApp, defineResource, type Settings } from '../src/index.js';
+
+/** Any JSON the API returns: tests read response bodies and stored records freely. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
+export type Json = any;
 
 export const SECRET = 'test-hmac-secret';
 
@@ -25,8 +29,16 @@ export function basicUserId(user: string, password = 'secret'): string {
   return `basicauth:${createHmac('sha256', SECRET).update(`${user}:${password}`).digest('hex')}`;
 }
 
-const httpUrl = v.pipe(v.string(), v.url('must be an absolute URL'), v.regex(/^https?:\/\//i, 'must be http(s)'));
-const count = v.pipe(v.number(), v.integer('must be an integer'), v.minValue(0, 'must be 0 or more'));
+const httpUrl = v.pipe(
+  v.string(),
+  v.url('must be an absolute URL'),
+  v.regex(/^https?:\/\//i, 'must be http(s)'),
+);
+const count = v.pipe(
+  v.number(),
+  v.integer('must be an integer'),
+  v.minValue(0, 'must be 0 or more'),
+);
 
 export const articleSchema = v.strictObject({
   title: v.pipe(v.string(), v.minLength(1), v.maxLength(1024)),
@@ -56,7 +68,10 @@ export function makeApp(options: TestAppOptions = {}): Hono {
     allowCollectionDelete: options.allowCollectionDelete,
     hooks: { beforeCreate: (record) => ({ ...record, stored_on: 1_700_000_000_000 }) },
   });
-  const notes = defineResource({ name: 'notes', allowCollectionDelete: options.allowCollectionDelete });
+  const notes = defineResource({
+    name: 'notes',
+    allowCollectionDelete: options.allowCollectionDelete,
+  });
   return createApp({
     project: { name: 'test', version: '0.0.1' },
     httpApiVersion: '1.0',
@@ -70,7 +85,7 @@ export function makeApp(options: TestAppOptions = {}): Hono {
 export interface CallOptions {
   /** A JSON-serialisable body, sent as `application/json`; or a raw string/bytes with `headers`. */
   body?: unknown;
-  raw?: BodyInit;
+  raw?: RequestInit['body'];
   headers?: Record<string, string>;
   /** The `Authorization` header; `null` sends none. Default: Alice. */
   auth?: string | null;
@@ -79,17 +94,21 @@ export interface CallOptions {
 export interface CallResult {
   status: number;
   headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
-  body: any;
+  body: Json;
   text: string;
 }
 
 /** One request through `app.request()`; the body is parsed as JSON when there is one. */
-export async function call(app: Hono, method: string, path: string, options: CallOptions = {}): Promise<CallResult> {
+export async function call(
+  app: Hono,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<CallResult> {
   const headers: Record<string, string> = {};
   const auth = options.auth === undefined ? ALICE : options.auth;
   if (auth !== null) headers.Authorization = auth;
-  let body: BodyInit | undefined = options.raw;
+  let body: RequestInit['body'] = options.raw;
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.body);
@@ -121,18 +140,25 @@ export async function createArticle(
   app: Hono,
   fields: Record<string, unknown> = {},
   auth: string = ALICE,
-  // biome-ignore lint/suspicious/noExplicitAny: stored records are arbitrary JSON
-): Promise<any> {
-  const response = await call(app, 'POST', '/v1/articles', { body: { data: article(fields) }, auth });
-  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
+): Promise<Json> {
+  const response = await call(app, 'POST', '/v1/articles', {
+    body: { data: article(fields) },
+    auth,
+  });
+  if (response.status !== 201)
+    throw new Error(`create failed: ${response.status} ${response.text}`);
   return response.body.data;
 }
 
 /** Creates a schemaless note through POST and returns the stored record. */
-// biome-ignore lint/suspicious/noExplicitAny: stored records are arbitrary JSON
-export async function createNote(app: Hono, fields: Record<string, unknown>, auth: string = ALICE): Promise<any> {
+export async function createNote(
+  app: Hono,
+  fields: Record<string, unknown>,
+  auth: string = ALICE,
+): Promise<Json> {
   const response = await call(app, 'POST', '/v1/notes', { body: { data: fields }, auth });
-  if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
+  if (response.status !== 201)
+    throw new Error(`create failed: ${response.status} ${response.text}`);
   return response.body.data;
 }
 
@@ -167,15 +193,14 @@ export async function walkPages(
   path: string,
   auth: string = ALICE,
   between?: (page: number) => Promise<void>,
-  // biome-ignore lint/suspicious/noExplicitAny: list items are arbitrary JSON
-): Promise<{ pages: any[][]; urls: string[] }> {
-  // biome-ignore lint/suspicious/noExplicitAny: list items are arbitrary JSON
-  const pages: any[][] = [];
+): Promise<{ pages: Json[][]; urls: string[] }> {
+  const pages: Json[][] = [];
   const urls: string[] = [];
   let next: string | null = path;
   while (next !== null) {
     const response = await call(app, 'GET', next, { auth });
-    if (response.status !== 200) throw new Error(`page failed: ${response.status} ${response.text}`);
+    if (response.status !== 200)
+      throw new Error(`page failed: ${response.status} ${response.text}`);
     pages.push(response.body.data);
     next = response.headers.get('Next-Page');
     if (next !== null) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BOB, call, createArticle, etagOf, ids, makeApp } from './helpers.js';
 
-const LIST_EXPOSED = 'Backoff, Retry-After, Alert, Content-Length, ETag, Next-Page, Total-Records, Last-Modified';
+const LIST_EXPOSED =
+  'Backoff, Retry-After, Alert, Content-Length, ETag, Next-Page, Total-Records, Last-Modified';
 const RECORD_EXPOSED = 'Backoff, Retry-After, Alert, Content-Length, ETag, Last-Modified';
 const WRITE_EXPOSED = 'Backoff, Retry-After, Alert, Content-Length';
 
@@ -45,7 +46,9 @@ describe('GET on a collection', () => {
     const response = await call(app, 'GET', '/v1/articles');
     const header = response.headers.get('Last-Modified');
     expect(header).toBe(new Date(record.last_modified).toUTCString());
-    expect(Math.floor(Date.parse(header as string) / 1000)).toBe(Math.floor(record.last_modified / 1000));
+    expect(Math.floor(Date.parse(header as string) / 1000)).toBe(
+      Math.floor(record.last_modified / 1000),
+    );
   });
 
   it('keeps the ETag of an empty collection stable until a record is created', async () => {
@@ -149,7 +152,9 @@ describe('GET on a record', () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ data: record });
     expect(response.headers.get('ETag')).toBe(`"${record.last_modified}"`);
-    expect(response.headers.get('Last-Modified')).toBe(new Date(record.last_modified).toUTCString());
+    expect(response.headers.get('Last-Modified')).toBe(
+      new Date(record.last_modified).toUTCString(),
+    );
   });
 
   it('gives the record timestamp as ETag, not the collection one', async () => {
@@ -173,7 +178,9 @@ describe('GET on a record', () => {
 describe('CORS headers', () => {
   it('allows any origin and exposes the list headers on collection GET', async () => {
     const app = makeApp();
-    const response = await call(app, 'GET', '/v1/articles', { headers: { Origin: 'https://client.example' } });
+    const response = await call(app, 'GET', '/v1/articles', {
+      headers: { Origin: 'https://client.example' },
+    });
     expect(response.headers.get('Access-Control-Allow-Origin')).toBe('*');
     expect(response.headers.get('Access-Control-Expose-Headers')).toBe(LIST_EXPOSED);
   });
@@ -199,8 +206,12 @@ describe('CORS headers', () => {
     });
     expect(post.status).toBe(201);
     const id = post.body.data.id;
-    const put = await call(app, 'PUT', `/v1/articles/${id}`, { body: { data: { title: 'b', url: 'https://b.example' } } });
-    const patch = await call(app, 'PATCH', `/v1/articles/${id}`, { body: { data: { title: 'c' } } });
+    const put = await call(app, 'PUT', `/v1/articles/${id}`, {
+      body: { data: { title: 'b', url: 'https://b.example' } },
+    });
+    const patch = await call(app, 'PATCH', `/v1/articles/${id}`, {
+      body: { data: { title: 'c' } },
+    });
     const remove = await call(app, 'DELETE', `/v1/articles/${id}`);
     const removeAll = await call(app, 'DELETE', '/v1/articles');
     for (const response of [post, put, patch, remove, removeAll]) {
@@ -223,8 +234,12 @@ describe('CORS headers', () => {
 
   it('allows only the configured origins when corsOrigins is a list', async () => {
     const app = makeApp({ settings: { corsOrigins: ['https://good.example'] } });
-    const good = await call(app, 'GET', '/v1/articles', { headers: { Origin: 'https://good.example' } });
-    const bad = await call(app, 'GET', '/v1/articles', { headers: { Origin: 'https://evil.example' } });
+    const good = await call(app, 'GET', '/v1/articles', {
+      headers: { Origin: 'https://good.example' },
+    });
+    const bad = await call(app, 'GET', '/v1/articles', {
+      headers: { Origin: 'https://evil.example' },
+    });
     expect(good.headers.get('Access-Control-Allow-Origin')).toBe('https://good.example');
     expect(bad.headers.get('Access-Control-Allow-Origin')).toBeNull();
   });

@@ -34,7 +34,9 @@ describe('an app mounted inside a Hono app under a prefix', () => {
   it('keeps the prefix in Next-Page URLs, which can be followed', async () => {
     const { outer, inner } = mounted();
     for (let i = 0; i < 5; i++) {
-      await call(outer, 'POST', '/api/v1/articles', { body: { data: { title: `t${i}`, url: `https://m.example/${i}` } } });
+      await call(outer, 'POST', '/api/v1/articles', {
+        body: { data: { title: `t${i}`, url: `https://m.example/${i}` } },
+      });
     }
     const first = await call(outer, 'GET', '/api/v1/articles?_limit=2');
     const next = new URL(first.headers.get('Next-Page') as string);

@@ -1,9 +1,21 @@
 import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { call, createArticle, etagOf, ids, isEnvelope, makeApp, walkPages } from './helpers.js';
+import {
+  call,
+  createArticle,
+  etagOf,
+  ids,
+  isEnvelope,
+  type Json,
+  makeApp,
+  walkPages,
+} from './helpers.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: stored records
-async function seed(app: Hono, count: number, fields: (i: number) => Record<string, unknown> = () => ({})): Promise<any[]> {
+async function seed(
+  app: Hono,
+  count: number,
+  fields: (i: number) => Record<string, unknown> = () => ({}),
+): Promise<Json[]> {
   const records = [];
   for (let i = 0; i < count; i++) records.push(await createArticle(app, fields(i)));
   return records;
@@ -109,7 +121,9 @@ describe('_limit and Next-Page', () => {
     const { pages } = await walkPages(app, `/v1/articles?_since=${since}&_limit=2`);
     const walked = pages.flat();
     expect(walked.map((item) => item.id)).toEqual(all);
-    expect(walked.filter((item) => item.deleted)).toEqual([expect.objectContaining({ id: records[4].id })]);
+    expect(walked.filter((item) => item.deleted)).toEqual([
+      expect.objectContaining({ id: records[4].id }),
+    ]);
   });
 
   it('combines pagination with _sort, filters and _fields', async () => {
@@ -131,12 +145,15 @@ describe('_limit and Next-Page', () => {
     expect(second.headers.get('Total-Records')).toBe('5');
   });
 
-  it.each(['abc', '-1', '0', '1.5', '1e3', ' '])('answers 400 errno 107 for _limit=%s', async (limit) => {
-    const app = makeApp();
-    const response = await call(app, 'GET', `/v1/articles?_limit=${encodeURIComponent(limit)}`);
-    expect(response.status).toBe(400);
-    expect(response.body.errno).toBe(107);
-  });
+  it.each(['abc', '-1', '0', '1.5', '1e3', ' '])(
+    'answers 400 errno 107 for _limit=%s',
+    async (limit) => {
+      const app = makeApp();
+      const response = await call(app, 'GET', `/v1/articles?_limit=${encodeURIComponent(limit)}`);
+      expect(response.status).toBe(400);
+      expect(response.body.errno).toBe(107);
+    },
+  );
 });
 
 describe('the maximum page size', () => {
@@ -196,7 +213,7 @@ describe('invalid _token values', () => {
   it('answers 400 errno 107 for a token whose keys were tampered with', async () => {
     const app = makeApp();
     const token = await firstToken(app);
-    await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => p.a.pop())}`);
+    await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.a as unknown[]).pop())}`);
     await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.s = -5))}`);
     await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.s = 'soon'))}`);
     await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.a = 'x'))}`);
@@ -229,12 +246,16 @@ describe('changes between pages', () => {
       if (next === null) break;
       // A seen record is updated (it moves to the front of -last_modified), an unseen one is
       // updated, another unseen one is deleted, and a new record is created.
-      const unseen = records.filter((record) => !seen.includes(record.id) && !touched.has(record.id));
+      const unseen = records.filter(
+        (record) => !seen.includes(record.id) && !touched.has(record.id),
+      );
       const [updated, deleted] = unseen;
       const seenOne = seen.find((id) => !touched.has(id));
       for (const id of [seenOne, updated?.id]) {
         if (!id) continue;
-        await call(app, 'PATCH', `/v1/articles/${id}`, { body: { data: { title: `changed ${id}` } } });
+        await call(app, 'PATCH', `/v1/articles/${id}`, {
+          body: { data: { title: `changed ${id}` } },
+        });
         touched.add(id);
       }
       if (deleted) {
@@ -271,10 +292,16 @@ describe('changes between pages', () => {
     const first = await call(app, 'GET', '/v1/articles?_limit=2');
     const etag = etagOf(first);
     const unseen = records[0];
-    await call(app, 'PATCH', `/v1/articles/${unseen.id}`, { body: { data: { title: 'changed during walk' } } });
+    await call(app, 'PATCH', `/v1/articles/${unseen.id}`, {
+      body: { data: { title: 'changed during walk' } },
+    });
     const { pages } = await walkPages(app, first.headers.get('Next-Page') as string);
     const poll = await call(app, 'GET', `/v1/articles?_since=${etag}`);
-    const walkedOrPolled = new Set([...ids(first), ...pages.flat().map((item) => item.id), ...ids(poll)]);
+    const walkedOrPolled = new Set([
+      ...ids(first),
+      ...pages.flat().map((item) => item.id),
+      ...ids(poll),
+    ]);
     for (const record of records) expect(walkedOrPolled.has(record.id)).toBe(true);
     expect(ids(poll)).toContain(unseen.id);
   });

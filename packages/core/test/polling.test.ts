@@ -1,9 +1,8 @@
 import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { call, createArticle, etagOf, ids, isEnvelope, makeApp } from './helpers.js';
+import { call, createArticle, etagOf, ids, isEnvelope, type Json, makeApp } from './helpers.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: stored records
-async function three(app: Hono): Promise<any[]> {
+async function three(app: Hono): Promise<Json[]> {
   return [await createArticle(app), await createArticle(app), await createArticle(app)];
 }
 
@@ -44,7 +43,11 @@ describe('_since and _before', () => {
   it('combines _since and _before into a window', async () => {
     const app = makeApp();
     const [a, b, c] = await three(app);
-    const response = await call(app, 'GET', `/v1/articles?_since=${a.last_modified}&_before=${c.last_modified}`);
+    const response = await call(
+      app,
+      'GET',
+      `/v1/articles?_since=${a.last_modified}&_before=${c.last_modified}`,
+    );
     expect(ids(response)).toEqual([b.id]);
   });
 
@@ -59,13 +62,16 @@ describe('_since and _before', () => {
     }
   });
 
-  it.each(['yesterday', '1.5', '-3', '"12', '', '1e3', '[1]'])('answers 400 errno 107 for _since=%s', async (value) => {
-    const app = makeApp();
-    const response = await call(app, 'GET', `/v1/articles?_since=${encodeURIComponent(value)}`);
-    expect(response.status).toBe(400);
-    expect(isEnvelope(response)).toBe(true);
-    expect(response.body.errno).toBe(107);
-  });
+  it.each(['yesterday', '1.5', '-3', '"12', '', '1e3', '[1]'])(
+    'answers 400 errno 107 for _since=%s',
+    async (value) => {
+      const app = makeApp();
+      const response = await call(app, 'GET', `/v1/articles?_since=${encodeURIComponent(value)}`);
+      expect(response.status).toBe(400);
+      expect(isEnvelope(response)).toBe(true);
+      expect(response.body.errno).toBe(107);
+    },
+  );
 
   it('answers 400 errno 107 for an invalid _before', async () => {
     const app = makeApp();
@@ -82,7 +88,11 @@ describe('tombstones', () => {
     const deletion = await call(app, 'DELETE', `/v1/articles/${b.id}`);
     const response = await call(app, 'GET', `/v1/articles?_since=${a.last_modified}`);
     const tombstone = response.body.data.find((item: { id: string }) => item.id === b.id);
-    expect(tombstone).toEqual({ id: b.id, last_modified: deletion.body.data.last_modified, deleted: true });
+    expect(tombstone).toEqual({
+      id: b.id,
+      last_modified: deletion.body.data.last_modified,
+      deleted: true,
+    });
   });
 
   it('gives the tombstone the timestamp of the deletion event, which becomes the collection ETag', async () => {
@@ -93,7 +103,9 @@ describe('tombstones', () => {
     const list = await call(app, 'GET', '/v1/articles');
     expect(etagOf(list)).toBe(deletion.body.data.last_modified);
     const poll = await call(app, 'GET', `/v1/articles?_since=${c.last_modified}`);
-    expect(poll.body.data).toEqual([{ id: a.id, last_modified: deletion.body.data.last_modified, deleted: true }]);
+    expect(poll.body.data).toEqual([
+      { id: a.id, last_modified: deletion.body.data.last_modified, deleted: true },
+    ]);
   });
 
   it('never lists tombstones without a filter on last_modified', async () => {
@@ -107,23 +119,30 @@ describe('tombstones', () => {
     expect(ids(filtered)).toEqual([c.id, a.id]);
   });
 
-  it.each(['_since=0', '_before=99999999999999', 'gt_last_modified=0', 'min_last_modified=0', 'max_last_modified=99999999999999'])(
-    'lists tombstones when filtering on last_modified with %s',
-    async (query) => {
-      const app = makeApp();
-      const [, b] = await three(app);
-      await call(app, 'DELETE', `/v1/articles/${b.id}`);
-      const response = await call(app, 'GET', `/v1/articles?${query}`);
-      expect(response.body.data).toContainEqual(expect.objectContaining({ id: b.id, deleted: true }));
-    },
-  );
+  it.each([
+    '_since=0',
+    '_before=99999999999999',
+    'gt_last_modified=0',
+    'min_last_modified=0',
+    'max_last_modified=99999999999999',
+  ])('lists tombstones when filtering on last_modified with %s', async (query) => {
+    const app = makeApp();
+    const [, b] = await three(app);
+    await call(app, 'DELETE', `/v1/articles/${b.id}`);
+    const response = await call(app, 'GET', `/v1/articles?${query}`);
+    expect(response.body.data).toContainEqual(expect.objectContaining({ id: b.id, deleted: true }));
+  });
 
   it('keeps id, last_modified and deleted of tombstones under _fields', async () => {
     const app = makeApp();
     const [a, b] = await three(app);
     const deletion = await call(app, 'DELETE', `/v1/articles/${b.id}`);
     const response = await call(app, 'GET', `/v1/articles?_since=${a.last_modified}&_fields=title`);
-    expect(response.body.data).toContainEqual({ id: b.id, last_modified: deletion.body.data.last_modified, deleted: true });
+    expect(response.body.data).toContainEqual({
+      id: b.id,
+      last_modified: deletion.body.data.last_modified,
+      deleted: true,
+    });
   });
 
   it('replaces the tombstone by the live record when the id is created again', async () => {
@@ -192,7 +211,9 @@ describe('If-None-Match on lists', () => {
     await three(app);
     const list = await call(app, 'GET', '/v1/articles');
     const etag = list.headers.get('ETag') as string;
-    const response = await call(app, 'GET', '/v1/articles?unread=false', { headers: { 'If-None-Match': etag } });
+    const response = await call(app, 'GET', '/v1/articles?unread=false', {
+      headers: { 'If-None-Match': etag },
+    });
     expect(response.status).toBe(304);
   });
 });

@@ -4,29 +4,47 @@
  */
 import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { type CallResult, article, call, createArticle, isEnvelope, makeApp } from './helpers.js';
+import {
+  article,
+  type CallResult,
+  call,
+  createArticle,
+  isEnvelope,
+  type Json,
+  makeApp,
+} from './helpers.js';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 const METHODS: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Sends `method` aimed at the record `id` (POST sends the id in its body). */
-function send(app: Hono, method: Method, id: string, headers: Record<string, string>): Promise<CallResult> {
+function send(
+  app: Hono,
+  method: Method,
+  id: string,
+  headers: Record<string, string>,
+): Promise<CallResult> {
   switch (method) {
     case 'GET':
       return call(app, 'GET', `/v1/articles/${id}`, { headers });
     case 'POST':
       return call(app, 'POST', '/v1/articles', { body: { data: { ...article(), id } }, headers });
     case 'PUT':
-      return call(app, 'PUT', `/v1/articles/${id}`, { body: { data: article({ title: 'overwritten' }) }, headers });
+      return call(app, 'PUT', `/v1/articles/${id}`, {
+        body: { data: article({ title: 'overwritten' }) },
+        headers,
+      });
     case 'PATCH':
-      return call(app, 'PATCH', `/v1/articles/${id}`, { body: { data: { title: 'modified' } }, headers });
+      return call(app, 'PATCH', `/v1/articles/${id}`, {
+        body: { data: { title: 'modified' } },
+        headers,
+      });
     case 'DELETE':
       return call(app, 'DELETE', `/v1/articles/${id}`, { headers });
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: stored records
-async function stored(app: Hono, id: string): Promise<any> {
+async function stored(app: Hono, id: string): Promise<Json> {
   const response = await call(app, 'GET', `/v1/articles/${id}`);
   return response.status === 200 ? response.body.data : null;
 }
@@ -34,8 +52,12 @@ async function stored(app: Hono, id: string): Promise<any> {
 const UNKNOWN_ID = '0c8dd5a6-6d47-4e39-a6b1-1e9d3f0f0d7a';
 
 /** Checks the effect the table names: Fetch, Overwrite, Modify or Delete. */
-// biome-ignore lint/suspicious/noExplicitAny: stored records
-async function expectApplied(app: Hono, method: Method, response: CallResult, before: any): Promise<void> {
+async function expectApplied(
+  app: Hono,
+  method: Method,
+  response: CallResult,
+  before: Json,
+): Promise<void> {
   expect(response.status).toBe(200);
   const after = await stored(app, before.id);
   switch (method) {
@@ -57,8 +79,7 @@ async function expectApplied(app: Hono, method: Method, response: CallResult, be
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: stored records
-async function expect412(app: Hono, response: CallResult, existing: any): Promise<void> {
+async function expect412(app: Hono, response: CallResult, existing: Json): Promise<void> {
   expect(response.status).toBe(412);
   expect(isEnvelope(response)).toBe(true);
   expect(response.body.errno).toBe(114);
@@ -72,21 +93,33 @@ async function expect412(app: Hono, response: CallResult, existing: any): Promis
 }
 
 describe('If-Match: "<timestamp>"', () => {
-  it.each(METHODS)('applies %s when the record did not change (Fetch/Overwrite/Modify/Delete)', async (method) => {
-    const app = makeApp();
-    const record = await createArticle(app);
-    const response = await send(app, method, record.id, { 'If-Match': `"${record.last_modified}"` });
-    await expectApplied(app, method, response, record);
-  });
+  it.each(METHODS)(
+    'applies %s when the record did not change (Fetch/Overwrite/Modify/Delete)',
+    async (method) => {
+      const app = makeApp();
+      const record = await createArticle(app);
+      const response = await send(app, method, record.id, {
+        'If-Match': `"${record.last_modified}"`,
+      });
+      await expectApplied(app, method, response, record);
+    },
+  );
 
-  it.each(METHODS)('answers 412 with the stored record when If-Match is stale on %s', async (method) => {
-    const app = makeApp();
-    const record = await createArticle(app);
-    await call(app, 'PATCH', `/v1/articles/${record.id}`, { body: { data: { title: 'changed meanwhile' } } });
-    const current = await stored(app, record.id);
-    const response = await send(app, method, record.id, { 'If-Match': `"${record.last_modified}"` });
-    await expect412(app, response, current);
-  });
+  it.each(METHODS)(
+    'answers 412 with the stored record when If-Match is stale on %s',
+    async (method) => {
+      const app = makeApp();
+      const record = await createArticle(app);
+      await call(app, 'PATCH', `/v1/articles/${record.id}`, {
+        body: { data: { title: 'changed meanwhile' } },
+      });
+      const current = await stored(app, record.id);
+      const response = await send(app, method, record.id, {
+        'If-Match': `"${record.last_modified}"`,
+      });
+      await expect412(app, response, current);
+    },
+  );
 
   it('creates on POST without id when If-Match is the current collection ETag', async () => {
     const app = makeApp();
@@ -118,7 +151,9 @@ describe('If-Match: "<timestamp>"', () => {
     await createArticle(app);
     const list = await call(app, 'GET', '/v1/articles');
     const etag = list.headers.get('ETag') as string;
-    expect((await call(app, 'GET', '/v1/articles', { headers: { 'If-Match': etag } })).status).toBe(200);
+    expect((await call(app, 'GET', '/v1/articles', { headers: { 'If-Match': etag } })).status).toBe(
+      200,
+    );
     await createArticle(app);
     const response = await call(app, 'GET', '/v1/articles', { headers: { 'If-Match': etag } });
     await expect412(app, response, null);
@@ -141,7 +176,9 @@ describe('If-Match: "<timestamp>"', () => {
     const record = await createArticle(app);
     await call(app, 'DELETE', `/v1/articles/${record.id}`);
     for (const method of ['PATCH', 'DELETE'] as const) {
-      const response = await send(app, method, record.id, { 'If-Match': `"${record.last_modified}"` });
+      const response = await send(app, method, record.id, {
+        'If-Match': `"${record.last_modified}"`,
+      });
       expect(response.status).toBe(412);
     }
   });
@@ -155,21 +192,27 @@ describe('If-Match: *', () => {
     await expectApplied(app, method, response, record);
   });
 
-  it.each(METHODS)('answers 412 on %s when the id is unknown, and creates nothing', async (method) => {
-    const app = makeApp();
-    const response = await send(app, method, UNKNOWN_ID, { 'If-Match': '*' });
-    await expect412(app, response, null);
-    expect(await stored(app, UNKNOWN_ID)).toBeNull();
-  });
+  it.each(METHODS)(
+    'answers 412 on %s when the id is unknown, and creates nothing',
+    async (method) => {
+      const app = makeApp();
+      const response = await send(app, method, UNKNOWN_ID, { 'If-Match': '*' });
+      await expect412(app, response, null);
+      expect(await stored(app, UNKNOWN_ID)).toBeNull();
+    },
+  );
 });
 
 describe('If-None-Match: *', () => {
-  it.each(METHODS)('answers 412 with the stored record on %s when the id exists', async (method) => {
-    const app = makeApp();
-    const record = await createArticle(app);
-    const response = await send(app, method, record.id, { 'If-None-Match': '*' });
-    await expect412(app, response, record);
-  });
+  it.each(METHODS)(
+    'answers 412 with the stored record on %s when the id exists',
+    async (method) => {
+      const app = makeApp();
+      const record = await createArticle(app);
+      const response = await send(app, method, record.id, { 'If-None-Match': '*' });
+      await expect412(app, response, record);
+    },
+  );
 
   it('has no effect on GET of an unknown id (404)', async () => {
     const app = makeApp();
@@ -186,13 +229,16 @@ describe('If-None-Match: *', () => {
     expect(await stored(app, UNKNOWN_ID)).toEqual(response.body.data);
   });
 
-  it.each(['PATCH', 'DELETE'] as const)('has no effect on %s of an unknown id (404)', async (method) => {
-    const app = makeApp();
-    const response = await send(app, method, UNKNOWN_ID, { 'If-None-Match': '*' });
-    expect(response.status).toBe(404);
-    expect(response.body.errno).toBe(110);
-    expect(await stored(app, UNKNOWN_ID)).toBeNull();
-  });
+  it.each(['PATCH', 'DELETE'] as const)(
+    'has no effect on %s of an unknown id (404)',
+    async (method) => {
+      const app = makeApp();
+      const response = await send(app, method, UNKNOWN_ID, { 'If-None-Match': '*' });
+      expect(response.status).toBe(404);
+      expect(response.body.errno).toBe(110);
+      expect(await stored(app, UNKNOWN_ID)).toBeNull();
+    },
+  );
 
   it('lets PUT recreate a deleted record: a tombstone does not prevent creation', async () => {
     const app = makeApp();
@@ -217,7 +263,9 @@ describe('If-None-Match: "<timestamp>" (cache control)', () => {
   it('answers an empty 304 with the ETag on record GET when the record did not change', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const response = await send(app, 'GET', record.id, { 'If-None-Match': `"${record.last_modified}"` });
+    const response = await send(app, 'GET', record.id, {
+      'If-None-Match': `"${record.last_modified}"`,
+    });
     expect(response.status).toBe(304);
     expect(response.text).toBe('');
     expect(response.headers.get('ETag')).toBe(`"${record.last_modified}"`);
@@ -226,8 +274,12 @@ describe('If-None-Match: "<timestamp>" (cache control)', () => {
   it('answers 200 with the record on GET when it changed since the timestamp', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const patch = await call(app, 'PATCH', `/v1/articles/${record.id}`, { body: { data: { title: 'new' } } });
-    const response = await send(app, 'GET', record.id, { 'If-None-Match': `"${record.last_modified}"` });
+    const patch = await call(app, 'PATCH', `/v1/articles/${record.id}`, {
+      body: { data: { title: 'new' } },
+    });
+    const response = await send(app, 'GET', record.id, {
+      'If-None-Match': `"${record.last_modified}"`,
+    });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual(patch.body.data);
   });
@@ -236,7 +288,9 @@ describe('If-None-Match: "<timestamp>" (cache control)', () => {
     const app = makeApp();
     const record = await createArticle(app);
     await createArticle(app);
-    const response = await send(app, 'GET', record.id, { 'If-None-Match': `"${record.last_modified}"` });
+    const response = await send(app, 'GET', record.id, {
+      'If-None-Match': `"${record.last_modified}"`,
+    });
     expect(response.status).toBe(304);
   });
 
@@ -245,7 +299,9 @@ describe('If-None-Match: "<timestamp>" (cache control)', () => {
     async (method) => {
       const app = makeApp();
       const record = await createArticle(app);
-      const response = await send(app, method, record.id, { 'If-None-Match': `"${record.last_modified}"` });
+      const response = await send(app, method, record.id, {
+        'If-None-Match': `"${record.last_modified}"`,
+      });
       await expect412(app, response, record);
     },
   );
@@ -255,15 +311,31 @@ describe('If-None-Match: "<timestamp>" (cache control)', () => {
     async (method) => {
       const app = makeApp();
       const old = await createArticle(app);
-      const patch = await call(app, 'PATCH', `/v1/articles/${old.id}`, { body: { data: { title: 'new' } } });
-      const response = await send(app, method, old.id, { 'If-None-Match': `"${old.last_modified}"` });
+      const patch = await call(app, 'PATCH', `/v1/articles/${old.id}`, {
+        body: { data: { title: 'new' } },
+      });
+      const response = await send(app, method, old.id, {
+        'If-None-Match': `"${old.last_modified}"`,
+      });
       await expectApplied(app, method, response, patch.body.data);
     },
   );
 });
 
 describe('malformed precondition headers', () => {
-  const values = ['123', '"abc"', '"12', '12"', '""', 'W/', '"1", "2"', '"-5"', '"1.5"', 'garbage', '**'];
+  const values = [
+    '123',
+    '"abc"',
+    '"12',
+    '12"',
+    '""',
+    'W/',
+    '"1", "2"',
+    '"-5"',
+    '"1.5"',
+    'garbage',
+    '**',
+  ];
 
   it.each(values.flatMap((value) => METHODS.map((method) => [method, value] as const)))(
     'answers 400 errno 107 on %s with If-Match: %s',
@@ -279,16 +351,22 @@ describe('malformed precondition headers', () => {
     },
   );
 
-  it.each(values)('answers 400 errno 107 on GET and PATCH with If-None-Match: %s', async (value) => {
-    const app = makeApp();
-    const record = await createArticle(app);
-    for (const method of ['GET', 'PATCH'] as const) {
-      const response = await send(app, method, record.id, { 'If-None-Match': value });
-      expect(response.status).toBe(400);
-      expect(response.body.errno).toBe(107);
-      expect(response.body.details[0]).toMatchObject({ location: 'header', name: 'If-None-Match' });
-    }
-    const list = await call(app, 'GET', '/v1/articles', { headers: { 'If-None-Match': value } });
-    expect(list.status).toBe(400);
-  });
+  it.each(values)(
+    'answers 400 errno 107 on GET and PATCH with If-None-Match: %s',
+    async (value) => {
+      const app = makeApp();
+      const record = await createArticle(app);
+      for (const method of ['GET', 'PATCH'] as const) {
+        const response = await send(app, method, record.id, { 'If-None-Match': value });
+        expect(response.status).toBe(400);
+        expect(response.body.errno).toBe(107);
+        expect(response.body.details[0]).toMatchObject({
+          location: 'header',
+          name: 'If-None-Match',
+        });
+      }
+      const list = await call(app, 'GET', '/v1/articles', { headers: { 'If-None-Match': value } });
+      expect(list.status).toBe(400);
+    },
+  );
 });

@@ -1,7 +1,16 @@
 import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createApp, defineResource } from '../src/index.js';
-import { BOB, SECRET, type CallResult, article, call, createArticle, isEnvelope, makeApp } from './helpers.js';
+import {
+  article,
+  BOB,
+  type CallResult,
+  call,
+  createArticle,
+  isEnvelope,
+  makeApp,
+  SECRET,
+} from './helpers.js';
 
 function detailNames(response: CallResult): string[] {
   return (response.body.details as Array<{ name: string }>).map((detail) => detail.name);
@@ -13,7 +22,11 @@ function expectInvalidData(response: CallResult): void {
   expect(response.body.errno).toBe(109);
   expect(Array.isArray(response.body.details)).toBe(true);
   for (const detail of response.body.details) {
-    expect(detail).toEqual({ location: 'body', name: expect.any(String), description: expect.any(String) });
+    expect(detail).toEqual({
+      location: 'body',
+      name: expect.any(String),
+      description: expect.any(String),
+    });
   }
 }
 
@@ -21,20 +34,44 @@ describe('schema validation', () => {
   it.each([
     ['a missing title', { url: 'https://a.example' }, 'title'],
     ['an empty title', { title: '', url: 'https://a.example' }, 'title'],
-    ['a title over 1024 characters', { title: 'x'.repeat(1025), url: 'https://a.example' }, 'title'],
+    [
+      'a title over 1024 characters',
+      { title: 'x'.repeat(1025), url: 'https://a.example' },
+      'title',
+    ],
     ['a title that is not a string', { title: 42, url: 'https://a.example' }, 'title'],
     ['a missing url', { title: 't' }, 'url'],
     ['a relative url', { title: 't', url: '/relative' }, 'url'],
     ['an ftp url', { title: 't', url: 'ftp://files.example' }, 'url'],
     ['a non-boolean unread', { title: 't', url: 'https://a.example', unread: 'yes' }, 'unread'],
     ['a non-boolean favorite', { title: 't', url: 'https://a.example', favorite: 1 }, 'favorite'],
-    ['a negative read_position', { title: 't', url: 'https://a.example', read_position: -1 }, 'read_position'],
-    ['a fractional word_count', { title: 't', url: 'https://a.example', word_count: 1.5 }, 'word_count'],
+    [
+      'a negative read_position',
+      { title: 't', url: 'https://a.example', read_position: -1 },
+      'read_position',
+    ],
+    [
+      'a fractional word_count',
+      { title: 't', url: 'https://a.example', word_count: 1.5 },
+      'word_count',
+    ],
     ['a non-string excerpt', { title: 't', url: 'https://a.example', excerpt: ['x'] }, 'excerpt'],
-    ['tags that are not strings', { title: 't', url: 'https://a.example', tags: ['ok', 3] }, 'tags.1'],
+    [
+      'tags that are not strings',
+      { title: 't', url: 'https://a.example', tags: ['ok', 3] },
+      'tags.1',
+    ],
     ['tags that are not an array', { title: 't', url: 'https://a.example', tags: 'a,b' }, 'tags'],
-    ['an author without name', { title: 't', url: 'https://a.example', author: { url: 'https://x.example' } }, 'author.name'],
-    ['an author with a bad url', { title: 't', url: 'https://a.example', author: { name: 'a', url: 'nope' } }, 'author.url'],
+    [
+      'an author without name',
+      { title: 't', url: 'https://a.example', author: { url: 'https://x.example' } },
+      'author.name',
+    ],
+    [
+      'an author with a bad url',
+      { title: 't', url: 'https://a.example', author: { name: 'a', url: 'nope' } },
+      'author.url',
+    ],
     ['an unknown field', { title: 't', url: 'https://a.example', colour: 'red' }, 'colour'],
   ])('answers 400 errno 109 naming the field for %s', async (_label, data, field) => {
     const app = makeApp();
@@ -51,13 +88,17 @@ describe('schema validation', () => {
       body: { data: { title: 3, url: 'nope', read_position: -2 } },
     });
     expectInvalidData(response);
-    expect(detailNames(response)).toEqual(expect.arrayContaining(['title', 'url', 'read_position']));
+    expect(detailNames(response)).toEqual(
+      expect.arrayContaining(['title', 'url', 'read_position']),
+    );
     expect(response.body.message).toContain(response.body.details[0].name);
   });
 
   it('validates PUT like POST', async () => {
     const app = makeApp();
-    const response = await call(app, 'PUT', '/v1/articles/some-id', { body: { data: { title: 't' } } });
+    const response = await call(app, 'PUT', '/v1/articles/some-id', {
+      body: { data: { title: 't' } },
+    });
     expectInvalidData(response);
     expect(detailNames(response)).toContain('url');
     expect((await call(app, 'GET', '/v1/articles/some-id')).status).toBe(404);
@@ -66,7 +107,9 @@ describe('schema validation', () => {
   it('validates the record PATCH would produce and keeps the stored one on failure', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, { body: { data: { read_position: 'far' } } });
+    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, {
+      body: { data: { read_position: 'far' } },
+    });
     expectInvalidData(response);
     expect(detailNames(response)).toContain('read_position');
     expect((await call(app, 'GET', `/v1/articles/${record.id}`)).body.data).toEqual(record);
@@ -75,7 +118,9 @@ describe('schema validation', () => {
   it('refuses null for an optional string with application/json PATCH', async () => {
     const app = makeApp();
     const record = await createArticle(app, { excerpt: 'x' });
-    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, { body: { data: { excerpt: null } } });
+    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, {
+      body: { data: { excerpt: null } },
+    });
     expectInvalidData(response);
   });
 
@@ -108,7 +153,11 @@ describe('schemaless resources', () => {
     };
     const created = await call(app, 'POST', '/v1/notes', { body: { data } });
     expect(created.status).toBe(201);
-    expect(created.body.data).toEqual({ ...data, id: expect.any(String), last_modified: expect.any(Number) });
+    expect(created.body.data).toEqual({
+      ...data,
+      id: expect.any(String),
+      last_modified: expect.any(Number),
+    });
     const got = await call(app, 'GET', `/v1/notes/${created.body.data.id}`);
     expect(got.body.data).toEqual(created.body.data);
   });
@@ -116,9 +165,13 @@ describe('schemaless resources', () => {
   it('stores keys named like Object.prototype members as plain data', async () => {
     const app = makeApp();
     const raw = '{"data":{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}}';
-    const created = await call(app, 'POST', '/v1/notes', { raw, headers: { 'Content-Type': 'application/json' } });
+    const created = await call(app, 'POST', '/v1/notes', {
+      raw,
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(created.status).toBe(201);
-    expect(JSON.parse(created.text).data.__proto__).toEqual({ polluted: true });
+    const data = JSON.parse(created.text).data;
+    expect(Object.getOwnPropertyDescriptor(data, '__proto__')?.value).toEqual({ polluted: true });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -127,7 +180,9 @@ describe('unique fields', () => {
   it('answers 409 errno 122 with the field and the existing record on POST', async () => {
     const app = makeApp();
     const existing = await createArticle(app, { url: 'https://dup.example' });
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: article({ url: 'https://dup.example' }) } });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: article({ url: 'https://dup.example' }) },
+    });
     expect(response.status).toBe(409);
     expect(isEnvelope(response)).toBe(true);
     expect(response.body.errno).toBe(122);
@@ -139,9 +194,13 @@ describe('unique fields', () => {
     const app = makeApp();
     const existing = await createArticle(app, { url: 'https://dup.example' });
     const other = await createArticle(app);
-    const create = await call(app, 'PUT', '/v1/articles/new-one', { body: { data: article({ url: existing.url }) } });
+    const create = await call(app, 'PUT', '/v1/articles/new-one', {
+      body: { data: article({ url: existing.url }) },
+    });
     expect(create.status).toBe(409);
-    const replace = await call(app, 'PUT', `/v1/articles/${other.id}`, { body: { data: article({ url: existing.url }) } });
+    const replace = await call(app, 'PUT', `/v1/articles/${other.id}`, {
+      body: { data: article({ url: existing.url }) },
+    });
     expect(replace.status).toBe(409);
     expect(replace.body.details).toEqual({ field: 'url', existing });
     expect((await call(app, 'GET', `/v1/articles/${other.id}`)).body.data).toEqual(other);
@@ -151,7 +210,9 @@ describe('unique fields', () => {
     const app = makeApp();
     const existing = await createArticle(app, { url: 'https://dup.example' });
     const other = await createArticle(app);
-    const response = await call(app, 'PATCH', `/v1/articles/${other.id}`, { body: { data: { url: existing.url } } });
+    const response = await call(app, 'PATCH', `/v1/articles/${other.id}`, {
+      body: { data: { url: existing.url } },
+    });
     expect(response.status).toBe(409);
     expect(response.body.details.existing).toEqual(existing);
   });
@@ -159,9 +220,13 @@ describe('unique fields', () => {
   it('lets a record keep its own unique value on PUT and PATCH', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const put = await call(app, 'PUT', `/v1/articles/${record.id}`, { body: { data: { title: 'x', url: record.url } } });
+    const put = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+      body: { data: { title: 'x', url: record.url } },
+    });
     expect(put.status).toBe(200);
-    const patch = await call(app, 'PATCH', `/v1/articles/${record.id}`, { body: { data: { url: record.url, title: 'y' } } });
+    const patch = await call(app, 'PATCH', `/v1/articles/${record.id}`, {
+      body: { data: { url: record.url, title: 'y' } },
+    });
     expect(patch.status).toBe(200);
   });
 
@@ -169,14 +234,19 @@ describe('unique fields', () => {
     const app = makeApp();
     const record = await createArticle(app);
     await call(app, 'DELETE', `/v1/articles/${record.id}`);
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: article({ url: record.url }) } });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: article({ url: record.url }) },
+    });
     expect(response.status).toBe(201);
   });
 
   it("is checked per user: another user's records never conflict", async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: article({ url: record.url }) }, auth: BOB });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: article({ url: record.url }) },
+      auth: BOB,
+    });
     expect(response.status).toBe(201);
   });
 
@@ -207,8 +277,12 @@ describe('unique fields', () => {
 
     it('checks a nested unique field', async () => {
       const app = contactsApp();
-      const first = await call(app, 'POST', '/v1/contacts', { body: { data: { profile: { handle: 'ann' } } } });
-      const second = await call(app, 'POST', '/v1/contacts', { body: { data: { profile: { handle: 'ann' } } } });
+      const first = await call(app, 'POST', '/v1/contacts', {
+        body: { data: { profile: { handle: 'ann' } } },
+      });
+      const second = await call(app, 'POST', '/v1/contacts', {
+        body: { data: { profile: { handle: 'ann' } } },
+      });
       expect(second.status).toBe(409);
       expect(second.body.details).toEqual({ field: 'profile.handle', existing: first.body.data });
     });
@@ -218,7 +292,9 @@ describe('unique fields', () => {
 describe('read-only fields', () => {
   it('answers 400 errno 109 when a client sets a read-only field on POST', async () => {
     const app = makeApp();
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: article({ stored_on: 1 }) } });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: article({ stored_on: 1 }) },
+    });
     expectInvalidData(response);
     expect(detailNames(response)).toEqual(['stored_on']);
   });
@@ -245,7 +321,9 @@ describe('read-only fields', () => {
 
   it('answers 400 when PUT sets a read-only field on creation', async () => {
     const app = makeApp();
-    const response = await call(app, 'PUT', '/v1/articles/new-id', { body: { data: article({ stored_on: 5 }) } });
+    const response = await call(app, 'PUT', '/v1/articles/new-id', {
+      body: { data: article({ stored_on: 5 }) },
+    });
     expectInvalidData(response);
   });
 
@@ -257,7 +335,9 @@ describe('read-only fields', () => {
     });
     expect(patch.status).toBe(200);
     const { id: _id, last_modified: _lm, ...fields } = patch.body.data;
-    const put = await call(app, 'PUT', `/v1/articles/${record.id}`, { body: { data: { ...fields, title: 'echo 2' } } });
+    const put = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+      body: { data: { ...fields, title: 'echo 2' } },
+    });
     expect(put.status).toBe(200);
     expect(put.body.data.stored_on).toBe(record.stored_on);
   });
@@ -265,7 +345,9 @@ describe('read-only fields', () => {
   it('keeps the stored read-only value when PUT leaves it out', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, { body: { data: { title: 'x', url: record.url } } });
+    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+      body: { data: { title: 'x', url: record.url } },
+    });
     expect(response.status).toBe(200);
     expect(response.body.data.stored_on).toBe(record.stored_on);
   });

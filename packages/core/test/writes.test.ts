@@ -1,7 +1,17 @@
 import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createApp, defineResource } from '../src/index.js';
-import { SECRET, article, call, createArticle, createNote, etagOf, ids, isEnvelope, makeApp } from './helpers.js';
+import {
+  article,
+  call,
+  createArticle,
+  createNote,
+  etagOf,
+  ids,
+  isEnvelope,
+  makeApp,
+  SECRET,
+} from './helpers.js';
 
 async function collectionTimestamp(app: Hono, path = '/v1/articles'): Promise<number> {
   return etagOf(await call(app, 'GET', path));
@@ -58,7 +68,9 @@ describe('POST on a collection', () => {
   it('answers 200 with the stored record even when the posted values are invalid', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: { id: record.id, title: 42 } } });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: { id: record.id, title: 42 } },
+    });
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual(record);
   });
@@ -97,13 +109,22 @@ describe('PUT on a record', () => {
       body: { data: { title: 'Static apps', url: 'http://www.staticapps.org' } },
     });
     expect(response.status).toBe(201);
-    expect(response.body.data).toMatchObject({ id, title: 'Static apps', unread: true, stored_on: 1_700_000_000_000 });
+    expect(response.body.data).toMatchObject({
+      id,
+      title: 'Static apps',
+      unread: true,
+      stored_on: 1_700_000_000_000,
+    });
     expect(response.headers.get('ETag')).toBe(`"${response.body.data.last_modified}"`);
   });
 
   it('answers 200 and replaces every field of an existing record', async () => {
     const app = makeApp();
-    const record = await createArticle(app, { excerpt: 'gone after PUT', favorite: true, read_position: 9 });
+    const record = await createArticle(app, {
+      excerpt: 'gone after PUT',
+      favorite: true,
+      read_position: 9,
+    });
     const response = await call(app, 'PUT', `/v1/articles/${record.id}`, {
       body: { data: { title: 'Replaced', url: record.url } },
     });
@@ -126,7 +147,9 @@ describe('PUT on a record', () => {
     const app = makeApp();
     const record = await createArticle(app);
     const { id: _id, last_modified: _lm, stored_on: _so, ...fields } = record;
-    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, { body: { data: fields } });
+    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+      body: { data: fields },
+    });
     expect(response.status).toBe(200);
     expect(response.body.data.last_modified).toBeGreaterThan(record.last_modified);
     expect(await collectionTimestamp(app)).toBe(response.body.data.last_modified);
@@ -135,14 +158,18 @@ describe('PUT on a record', () => {
   it('accepts an id in data equal to the one in the URL', async () => {
     const app = makeApp();
     const id = 'same-id';
-    const response = await call(app, 'PUT', `/v1/articles/${id}`, { body: { data: article({ id }) } });
+    const response = await call(app, 'PUT', `/v1/articles/${id}`, {
+      body: { data: article({ id }) },
+    });
     expect(response.status).toBe(201);
   });
 
   it('answers 400 when the id in data differs from the one in the URL', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, { body: { data: article({ id: 'other' }) } });
+    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+      body: { data: article({ id: 'other' }) },
+    });
     expect(response.status).toBe(400);
     expect(isEnvelope(response)).toBe(true);
     expect((await call(app, 'GET', `/v1/articles/${record.id}`)).body.data).toEqual(record);
@@ -164,7 +191,9 @@ describe('PUT on a record', () => {
     const app = makeApp();
     const record = await createArticle(app);
     await call(app, 'DELETE', `/v1/articles/${record.id}`);
-    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, { body: { data: article() } });
+    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+      body: { data: article() },
+    });
     expect(response.status).toBe(201);
   });
 });
@@ -185,7 +214,9 @@ describe('PATCH on a record', () => {
     });
     expect(response.body.data.last_modified).toBeGreaterThan(record.last_modified);
     expect(response.headers.get('ETag')).toBe(`"${response.body.data.last_modified}"`);
-    expect((await call(app, 'GET', `/v1/articles/${record.id}`)).body.data).toEqual(response.body.data);
+    expect((await call(app, 'GET', `/v1/articles/${record.id}`)).body.data).toEqual(
+      response.body.data,
+    );
   });
 
   it('keeps last_modified and the collection timestamp when no value changes', async () => {
@@ -211,21 +242,30 @@ describe('PATCH on a record', () => {
 
   it('replaces nested objects as a whole with application/json', async () => {
     const app = makeApp();
-    const record = await createArticle(app, { author: { name: 'Ann', url: 'https://ann.example' } });
-    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, { body: { data: { author: { name: 'Bob' } } } });
+    const record = await createArticle(app, {
+      author: { name: 'Ann', url: 'https://ann.example' },
+    });
+    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, {
+      body: { data: { author: { name: 'Bob' } } },
+    });
     expect(response.body.data.author).toEqual({ name: 'Bob' });
   });
 
   it('stores null as a value with application/json on a schemaless resource', async () => {
     const app = makeApp();
     const note = await createNote(app, { a: 1, b: 2 });
-    const response = await call(app, 'PATCH', `/v1/notes/${note.id}`, { body: { data: { a: null } } });
+    const response = await call(app, 'PATCH', `/v1/notes/${note.id}`, {
+      body: { data: { a: null } },
+    });
     expect(response.body.data).toMatchObject({ a: null, b: 2 });
   });
 
   it('merges recursively and removes null fields with application/merge-patch+json', async () => {
     const app = makeApp();
-    const record = await createArticle(app, { excerpt: 'remove me', author: { name: 'Ann', url: 'https://ann.example' } });
+    const record = await createArticle(app, {
+      excerpt: 'remove me',
+      author: { name: 'Ann', url: 'https://ann.example' },
+    });
     const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, {
       raw: JSON.stringify({ data: { excerpt: null, author: { url: null }, title: 'merged' } }),
       headers: { 'Content-Type': 'application/merge-patch+json' },
@@ -265,7 +305,11 @@ describe('PATCH on a record', () => {
       body: { data: { title: 'full' } },
       headers: { 'Response-Behavior': 'full' },
     });
-    expect(response.body.data).toEqual({ ...record, title: 'full', last_modified: expect.any(Number) });
+    expect(response.body.data).toEqual({
+      ...record,
+      title: 'full',
+      last_modified: expect.any(Number),
+    });
   });
 
   it('returns the full record for an unknown Response-Behavior value', async () => {
@@ -297,7 +341,9 @@ describe('PATCH on a record', () => {
 
     it('returns the changed fields, hook changes included, with Response-Behavior: light', async () => {
       const app = slugApp();
-      const page = (await call(app, 'POST', '/v1/pages', { body: { data: { title: 'a', slug: 'a', n: 1 } } })).body.data;
+      const page = (
+        await call(app, 'POST', '/v1/pages', { body: { data: { title: 'a', slug: 'a', n: 1 } } })
+      ).body.data;
       const response = await call(app, 'PATCH', `/v1/pages/${page.id}`, {
         body: { data: { title: 'Hello', slug: 'ANY', n: 1 } },
         headers: { 'Response-Behavior': 'LIGHT' },
@@ -307,7 +353,9 @@ describe('PATCH on a record', () => {
 
     it('returns only the fields stored differently from what was sent with Response-Behavior: diff', async () => {
       const app = slugApp();
-      const page = (await call(app, 'POST', '/v1/pages', { body: { data: { title: 'a', slug: 'a', n: 1 } } })).body.data;
+      const page = (
+        await call(app, 'POST', '/v1/pages', { body: { data: { title: 'a', slug: 'a', n: 1 } } })
+      ).body.data;
       const response = await call(app, 'PATCH', `/v1/pages/${page.id}`, {
         body: { data: { title: 'Hello', slug: 'ANY', n: 1 } },
         headers: { 'Response-Behavior': 'diff' },
@@ -318,7 +366,9 @@ describe('PATCH on a record', () => {
 
   it('answers 404 errno 110 for an unknown record', async () => {
     const app = makeApp();
-    const response = await call(app, 'PATCH', '/v1/articles/unknown-id', { body: { data: { title: 'x' } } });
+    const response = await call(app, 'PATCH', '/v1/articles/unknown-id', {
+      body: { data: { title: 'x' } },
+    });
     expect(response.status).toBe(404);
     expect(response.body.errno).toBe(110);
   });
@@ -326,7 +376,9 @@ describe('PATCH on a record', () => {
   it('answers 400 when data names another id', async () => {
     const app = makeApp();
     const record = await createArticle(app);
-    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, { body: { data: { id: 'other' } } });
+    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, {
+      body: { data: { id: 'other' } },
+    });
     expect(response.status).toBe(400);
   });
 });
@@ -342,7 +394,12 @@ describe('DELETE on a record', () => {
     });
     expect(response.body.data.last_modified).toBeGreaterThan(record.last_modified);
     for (const method of ['GET', 'PATCH', 'DELETE']) {
-      const after = await call(app, method, `/v1/articles/${record.id}`, method === 'PATCH' ? { body: { data: {} } } : {});
+      const after = await call(
+        app,
+        method,
+        `/v1/articles/${record.id}`,
+        method === 'PATCH' ? { body: { data: {} } } : {},
+      );
       expect(after.status).toBe(404);
       expect(after.body.errno).toBe(110);
     }
@@ -360,7 +417,9 @@ describe('DELETE on a record', () => {
     const app = makeApp();
     const record = await createArticle(app);
     await call(app, 'DELETE', `/v1/articles/${record.id}`);
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: { title: 'again', url: record.url } } });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: { title: 'again', url: record.url } },
+    });
     expect(response.status).toBe(201);
   });
 });
@@ -384,11 +443,17 @@ describe('DELETE on a collection', () => {
     expect(response.status).toBe(200);
     expect(response.body.data).toHaveLength(2);
     for (const record of [a, b]) {
-      expect(response.body.data).toContainEqual({ id: record.id, last_modified: expect.any(Number), deleted: true });
+      expect(response.body.data).toContainEqual({
+        id: record.id,
+        last_modified: expect.any(Number),
+        deleted: true,
+      });
     }
     expect((await call(app, 'GET', '/v1/articles')).body.data).toEqual([]);
     const poll = await call(app, 'GET', `/v1/articles?_since=${a.last_modified - 1}`);
-    expect(poll.body.data.map((item: { id: string }) => item.id).sort()).toEqual([a.id, b.id].sort());
+    expect(poll.body.data.map((item: { id: string }) => item.id).sort()).toEqual(
+      [a.id, b.id].sort(),
+    );
     expect(poll.body.data.every((item: { deleted?: boolean }) => item.deleted)).toBe(true);
   });
 
@@ -398,8 +463,24 @@ describe('DELETE on a collection', () => {
     const unread = await createArticle(app, { unread: true });
     const response = await call(app, 'DELETE', '/v1/articles?unread=false');
     expect(response.status).toBe(200);
-    expect(response.body.data).toEqual([{ id: read.id, last_modified: expect.any(Number), deleted: true }]);
+    expect(response.body.data).toEqual([
+      { id: read.id, last_modified: expect.any(Number), deleted: true },
+    ]);
     expect(ids(await call(app, 'GET', '/v1/articles'))).toEqual([unread.id]);
+  });
+
+  it('deletes only the records older than _before, and no tombstone twice', async () => {
+    const app = makeApp({ allowCollectionDelete: true });
+    const old = await createArticle(app);
+    const gone = await createArticle(app);
+    await call(app, 'DELETE', `/v1/articles/${gone.id}`);
+    const recent = await createArticle(app);
+    const response = await call(app, 'DELETE', `/v1/articles?_before=${recent.last_modified}`);
+    expect(response.status).toBe(200);
+    expect(response.body.data).toEqual([
+      { id: old.id, last_modified: expect.any(Number), deleted: true },
+    ]);
+    expect(ids(await call(app, 'GET', '/v1/articles'))).toEqual([recent.id]);
   });
 
   it('answers 400 errno 107 for an unknown filter field and deletes nothing', async () => {
@@ -424,7 +505,9 @@ describe('forced last_modified', () => {
     const app = makeApp();
     await createArticle(app);
     const future = (await collectionTimestamp(app)) + 1_000_000;
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: article({ last_modified: future }) } });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: article({ last_modified: future }) },
+    });
     expect(response.status).toBe(201);
     expect(response.body.data.last_modified).toBe(future);
     expect(await collectionTimestamp(app)).toBe(future);
@@ -437,7 +520,9 @@ describe('forced last_modified', () => {
     await createArticle(app);
     const before = await collectionTimestamp(app);
     const past = 1_000_000_000_000;
-    const response = await call(app, 'POST', '/v1/articles', { body: { data: article({ last_modified: past }) } });
+    const response = await call(app, 'POST', '/v1/articles', {
+      body: { data: article({ last_modified: past }) },
+    });
     expect(response.body.data.last_modified).toBe(past);
     const after = await collectionTimestamp(app);
     expect(after).toBeGreaterThan(before);
@@ -448,12 +533,16 @@ describe('forced last_modified', () => {
     await createArticle(app);
     const before = await collectionTimestamp(app);
     const past = 1_000_000_000_000;
-    const created = await call(app, 'PUT', '/v1/articles/imported-1', { body: { data: article({ last_modified: past }) } });
+    const created = await call(app, 'PUT', '/v1/articles/imported-1', {
+      body: { data: article({ last_modified: past }) },
+    });
     expect(created.status).toBe(201);
     expect(created.body.data.last_modified).toBe(past);
     expect(await collectionTimestamp(app)).toBeGreaterThan(before);
     const future = (await collectionTimestamp(app)) + 500_000;
-    const other = await call(app, 'PUT', '/v1/articles/imported-2', { body: { data: article({ last_modified: future }) } });
+    const other = await call(app, 'PUT', '/v1/articles/imported-2', {
+      body: { data: article({ last_modified: future }) },
+    });
     expect(other.body.data.last_modified).toBe(future);
     expect(await collectionTimestamp(app)).toBe(future);
   });
@@ -469,22 +558,27 @@ describe('forced last_modified', () => {
     expect(response.body.data.last_modified).toBe(forced);
   });
 
-  it.each([0, -1])('ignores a forced timestamp less or equal to the existing one on PUT (offset %i)', async (offset) => {
-    const app = makeApp();
-    const record = await createArticle(app);
-    const before = await collectionTimestamp(app);
-    const response = await call(app, 'PUT', `/v1/articles/${record.id}`, {
-      body: { data: article({ url: record.url, last_modified: record.last_modified + offset }) },
-    });
-    expect(response.status).toBe(200);
-    expect(response.body.data.last_modified).toBeGreaterThan(before);
-  });
+  it.each([0, -1])(
+    'ignores a forced timestamp less or equal to the existing one on PUT (offset %i)',
+    async (offset) => {
+      const app = makeApp();
+      const record = await createArticle(app);
+      const before = await collectionTimestamp(app);
+      const response = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+        body: { data: article({ url: record.url, last_modified: record.last_modified + offset }) },
+      });
+      expect(response.status).toBe(200);
+      expect(response.body.data.last_modified).toBeGreaterThan(before);
+    },
+  );
 
   it('uses a forced timestamp greater than the existing one on PATCH, even with no other change', async () => {
     const app = makeApp();
     const record = await createArticle(app);
     const forced = record.last_modified + 5_000;
-    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, { body: { data: { last_modified: forced } } });
+    const response = await call(app, 'PATCH', `/v1/articles/${record.id}`, {
+      body: { data: { last_modified: forced } },
+    });
     expect(response.body.data).toEqual({ ...record, last_modified: forced });
     expect(await collectionTimestamp(app)).toBe(forced);
   });
@@ -516,7 +610,11 @@ describe('forced last_modified', () => {
     const app = makeApp();
     const record = await createArticle(app);
     const forced = record.last_modified + 9_000;
-    const response = await call(app, 'DELETE', `/v1/articles/${record.id}?last_modified=%22${forced}%22`);
+    const response = await call(
+      app,
+      'DELETE',
+      `/v1/articles/${record.id}?last_modified=%22${forced}%22`,
+    );
     expect(response.body.data.last_modified).toBe(forced);
   });
 
@@ -524,7 +622,11 @@ describe('forced last_modified', () => {
     const app = makeApp();
     const record = await createArticle(app);
     const before = await collectionTimestamp(app);
-    const response = await call(app, 'DELETE', `/v1/articles/${record.id}?last_modified=${record.last_modified}`);
+    const response = await call(
+      app,
+      'DELETE',
+      `/v1/articles/${record.id}?last_modified=${record.last_modified}`,
+    );
     expect(response.status).toBe(200);
     expect(response.body.data.last_modified).toBeGreaterThan(before);
   });
@@ -544,19 +646,28 @@ describe('timestamps', () => {
     const app = makeApp();
     const stamps: number[] = [];
     for (let i = 0; i < 50; i++) stamps.push((await createNote(app, { i })).last_modified);
-    for (let i = 1; i < stamps.length; i++) expect(stamps[i]).toBeGreaterThan(stamps[i - 1] as number);
+    for (let i = 1; i < stamps.length; i++)
+      expect(stamps[i]).toBeGreaterThan(stamps[i - 1] as number);
   });
 
   it('are all different for concurrent writes of every kind', async () => {
     const app = makeApp();
     const notes = await Promise.all(Array.from({ length: 10 }, (_, i) => createNote(app, { i })));
     const writes = await Promise.all([
-      ...Array.from({ length: 10 }, (_, i) => call(app, 'POST', '/v1/notes', { body: { data: { j: i } } })),
-      ...notes.slice(0, 4).map((note) => call(app, 'PATCH', `/v1/notes/${note.id}`, { body: { data: { p: 1 } } })),
-      ...notes.slice(4, 7).map((note) => call(app, 'PUT', `/v1/notes/${note.id}`, { body: { data: { r: 1 } } })),
+      ...Array.from({ length: 10 }, (_, i) =>
+        call(app, 'POST', '/v1/notes', { body: { data: { j: i } } }),
+      ),
+      ...notes
+        .slice(0, 4)
+        .map((note) => call(app, 'PATCH', `/v1/notes/${note.id}`, { body: { data: { p: 1 } } })),
+      ...notes
+        .slice(4, 7)
+        .map((note) => call(app, 'PUT', `/v1/notes/${note.id}`, { body: { data: { r: 1 } } })),
       ...notes.slice(7).map((note) => call(app, 'DELETE', `/v1/notes/${note.id}`)),
     ]);
-    const stamps = [...notes, ...writes.map((response) => response.body.data)].map((item) => item.last_modified);
+    const stamps = [...notes, ...writes.map((response) => response.body.data)].map(
+      (item) => item.last_modified,
+    );
     expect(new Set(stamps).size).toBe(stamps.length);
     expect(await collectionTimestamp(app, '/v1/notes')).toBe(Math.max(...stamps));
   });

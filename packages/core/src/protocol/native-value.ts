@@ -1,17 +1,21 @@
 /**
  * Query string values are typed the way Kinto types them: anything that parses as JSON is
- * that JSON value (`2`, `true`, `"2.0"`, `[1,2]`), anything else is the string as written.
+ * that JSON value (`2`, `true`, `"2.0"`, `[1,2]`), anything else (JSON beyond the limits of
+ * `json-limits.ts` included) is the string as written.
  *
  * @module
  */
 import type { JsonValue } from '../storage/types.js';
+import { jsonLimitViolation } from './json-limits.js';
 
 export function nativeValue(raw: string): JsonValue {
+  let value: JsonValue;
   try {
-    return JSON.parse(raw) as JsonValue;
+    value = JSON.parse(raw) as JsonValue;
   } catch {
     return raw;
   }
+  return jsonLimitViolation(value) === undefined ? value : raw;
 }
 
 /** A timestamp given as `123` or `"123"` (as an ETag); `undefined` when it is not a safe integer ≥ 0. */

@@ -8,6 +8,7 @@
  */
 import { invalidParameter } from '../errors/index.js';
 import type { JsonValue, Sort } from '../storage/types.js';
+import { jsonLimitViolation } from './json-limits.js';
 
 export interface PageToken {
   /** Sort-key values of the last item returned. */
@@ -34,6 +35,7 @@ export function decodeToken(raw: string, sort: readonly Sort[]): PageToken {
     throw invalid();
   }
   if (typeof payload !== 'object' || payload === null) throw invalid();
+  if (jsonLimitViolation(payload as JsonValue)) throw invalid();
   const { a, s, k } = payload as { a?: unknown; s?: unknown; k?: unknown };
   if (!Array.isArray(a) || a.length !== sort.length || k !== sortKey(sort)) throw invalid();
   if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) throw invalid();

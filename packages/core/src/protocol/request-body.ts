@@ -1,11 +1,13 @@
 /**
  * Reading request bodies: JSON only (415 otherwise), bounded in size (413), parsed
- * strictly (400 errno 106), and shaped as `{ data, permissions }` (400 errno 109).
+ * strictly (400 errno 106), within the limits of `json-limits.ts` and shaped as
+ * `{ data, permissions }` (400 errno 109).
  *
  * @module
  */
 import { ERRNO, HttpError, invalidPostedData } from '../errors/index.js';
 import type { JsonValue, RecordFields } from '../storage/types.js';
+import { jsonLimitViolation } from './json-limits.js';
 
 const JSON_TYPE = /^application\/([\w.+-]+\+)?json$|^application\/merge-patch\+json$/;
 
@@ -44,8 +46,9 @@ export async function readJsonBody(
       ],
     });
   }
+  let body: JsonValue;
   try {
-    return JSON.parse(text) as JsonValue;
+    body = JSON.parse(text) as JsonValue;
   } catch {
     throw new HttpError({
       code: 400,
@@ -54,6 +57,9 @@ export async function readJsonBody(
       details: [{ location: 'body', name: '', description: 'Invalid JSON' }],
     });
   }
+  const violation = jsonLimitViolation(body);
+  if (violation) throw invalidPostedData([{ location: 'body', name: '', description: violation }]);
+  return body;
 }
 
 async function readText(request: Request, maxBytes: number): Promise<string> {
