@@ -306,3 +306,36 @@ describe('changes between pages', () => {
     expect(ids(poll)).toContain(unseen.id);
   });
 });
+
+describe('pagination seen from outside', () => {
+  it('gives later pages the ETag of the first, so a client keeping the last ETag misses nothing', async () => {
+    const app = makeApp();
+    for (let i = 0; i < 3; i += 1) await createArticle(app);
+    const first = await call(app, 'GET', '/v1/articles?_limit=2');
+    const created = await createArticle(app, { title: 'made during the walk' });
+    const next = first.headers.get('Next-Page') ?? '';
+    const second = await call(app, 'GET', next.replace('http://localhost', ''));
+    expect(second.headers.get('ETag')).toBe(first.headers.get('ETag'));
+    const since = JSON.parse(second.headers.get('ETag') ?? '""');
+    const poll = await call(app, 'GET', `/v1/articles?_since=${since}`);
+    expect(ids(poll)).toContain(created.id);
+  });
+
+  it('builds Next-Page from the public URL setting', async () => {
+    const app = makeApp({ settings: { publicUrl: 'https://api.example.com' } });
+    for (let i = 0; i < 2; i += 1) await createArticle(app);
+    const page = await call(app, 'GET', '/v1/articles?_limit=1');
+    expect(page.headers.get('Next-Page')).toMatch(/^https:\/\/api\.example\.com\/v1\/articles\?/);
+  });
+
+  it('builds Next-Page from X-Forwarded-* only behind a trusted proxy', async () => {
+    const headers = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'public.example.org' };
+    const trusted = makeApp({ settings: { trustProxy: true } });
+    const untrusted = makeApp();
+    for (const app of [trusted, untrusted]) for (let i = 0; i < 2; i += 1) await createArticle(app);
+    const viaProxy = await call(trusted, 'GET', '/v1/articles?_limit=1', { headers });
+    expect(viaProxy.headers.get('Next-Page')).toMatch(/^https:\/\/public\.example\.org\/v1\//);
+    const direct = await call(untrusted, 'GET', '/v1/articles?_limit=1', { headers });
+    expect(direct.headers.get('Next-Page')).toMatch(/^http:\/\/localhost\/v1\//);
+  });
+});

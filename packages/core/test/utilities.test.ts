@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { BackendError, createApp, defineResource, memoryCache, memoryStorage } from '../src/index.js';
+import {
+  BackendError,
+  createApp,
+  defineResource,
+  memoryCache,
+  memoryStorage,
+} from '../src/index.js';
 import { ALICE, basicUserId, call, makeApp, SECRET } from './helpers.js';
 
 describe('GET / (hello)', () => {

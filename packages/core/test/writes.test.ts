@@ -672,3 +672,16 @@ describe('timestamps', () => {
     expect(await collectionTimestamp(app, '/v1/notes')).toBe(Math.max(...stamps));
   });
 });
+
+describe('JSON merge patch on nested values', () => {
+  it('merges into a field that was not an object, dropping nulls (RFC 7396)', async () => {
+    const app = makeApp();
+    const note = await createNote(app, { a: 1 });
+    const { status, body } = await call(app, 'PATCH', `/v1/notes/${note.id}`, {
+      raw: JSON.stringify({ data: { a: { b: { c: null, d: 2 } } } }),
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(status).toBe(200);
+    expect(body.data.a).toEqual({ b: { d: 2 } });
+  });
+});

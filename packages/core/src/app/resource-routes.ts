@@ -24,6 +24,7 @@ import { generateUlid } from '../resource/record-id.js';
 import type { StorageBackend } from '../storage/types.js';
 import { requireUser } from './authenticate.js';
 import { EXPOSE_KEY } from './cors.js';
+import { publicRequestUrl } from './public-url.js';
 import { LOG_USER_KEY } from './request-log.js';
 import type { Settings } from './settings.js';
 
@@ -63,7 +64,7 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
     };
     const endpointRequest: EndpointRequest = {
       method: request.method,
-      url: new URL(request.url),
+      url: publicRequestUrl(request, settings),
       headers: request.headers,
       user,
       body,

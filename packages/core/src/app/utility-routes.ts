@@ -9,6 +9,7 @@ import type { Context, Hono } from 'hono';
 import type { AuthPolicy } from '../auth/auth-policy.js';
 import { pathNotFound } from '../errors/index.js';
 import { identify } from './authenticate.js';
+import { publicRequestUrl } from './public-url.js';
 import type { Settings } from './settings.js';
 
 export interface ProjectInfo {
@@ -96,25 +97,11 @@ export function mountUtilities(
   return hello;
 }
 
-/**
- * The absolute URL of the API root, without a trailing slash: the configured public URL, else
- * the forwarded host and scheme when the proxy is trusted, else the request's own.
- */
+/** The absolute URL of the API root, without a trailing slash, as clients reach it. */
 export function apiUrl(c: Context, settings: Settings, prefix: string): string {
-  const url = new URL(c.req.url);
+  const url = publicRequestUrl(c.req.raw, settings);
   const mount = url.pathname.slice(0, url.pathname.lastIndexOf(prefix));
-  if (settings.publicUrl) return `${settings.publicUrl}${mount}${prefix}`;
-  if (settings.trustProxy) {
-    const proto = firstValue(c.req.header('X-Forwarded-Proto')) ?? url.protocol.replace(':', '');
-    const host = firstValue(c.req.header('X-Forwarded-Host')) ?? url.host;
-    return `${proto}://${host}${mount}${prefix}`;
-  }
   return `${url.origin}${mount}${prefix}`;
-}
-
-function firstValue(header: string | undefined): string | undefined {
-  const value = header?.split(',')[0]?.trim();
-  return value ? value : undefined;
 }
 
 async function withTimeout(check: () => Promise<boolean>, ms: number): Promise<boolean> {

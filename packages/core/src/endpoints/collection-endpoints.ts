@@ -40,7 +40,9 @@ export async function listRecords(
     { path: ['last_modified'], operator: 'max', value: snapshot },
   ];
   const includeDeleted = query.includeDeleted;
-  const headers = timestampHeaders(timestamp);
+  // Later pages describe the collection as of the first page: their ETag says so, and a
+  // client that keeps the last ETag it saw polls from there without missing a change.
+  const headers = timestampHeaders(query.token ? snapshot : timestamp);
 
   const total = storage.count(collection, { filters, includeDeleted });
   if (request.method === 'HEAD') {

@@ -172,8 +172,9 @@ function mergeDeep(target: RecordFields, patch: RecordFields): RecordFields {
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) {
       delete result[key];
-    } else if (isObject(value) && isObject(result[key] as JsonValue)) {
-      result[key] = mergeDeep(result[key] as RecordFields, value);
+    } else if (isObject(value)) {
+      const current = result[key] as JsonValue;
+      result[key] = mergeDeep(isObject(current) ? current : {}, value);
     } else {
       result[key] = value;
     }

@@ -46,9 +46,15 @@ export interface RecordAccess {
   write: boolean;
 }
 
-function holds(permissions: Permissions | undefined, names: string[], principals: readonly string[]): boolean {
+function holds(
+  permissions: Permissions | undefined,
+  names: string[],
+  principals: readonly string[],
+): boolean {
   if (!permissions) return false;
-  return names.some((name) => principals.some((principal) => permissions[name]?.includes(principal)));
+  return names.some((name) =>
+    principals.some((principal) => permissions[name]?.includes(principal)),
+  );
 }
 
 /** What the collection itself lets these principals do, before looking at any record. */
@@ -62,7 +68,10 @@ export async function collectionAccess(
     const own = userId === place.owner;
     return { read: own, write: own, create: own };
   }
-  const found = place.ancestors.length > 0 ? await backend.get(place.ancestors) : new Map<string, Permissions>();
+  const found =
+    place.ancestors.length > 0
+      ? await backend.get(place.ancestors)
+      : new Map<string, Permissions>();
   const inherited = place.ancestors.map((id) => found.get(id));
   const parent = inherited[inherited.length - 1];
   const grants = place.grants ?? {};

@@ -22,7 +22,8 @@ export interface HookContext {
 }
 
 /** What a `before*` hook may return: the record to store instead, or nothing to keep it. */
-export type HookResult = RecordFields | undefined;
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing keeps the record
+export type HookResult = RecordFields | undefined | void;
 
 /** Functions called around writes. A `before*` hook runs inside the write's transaction and may throw an `HttpError` to refuse it. */
 export interface ResourceHooks {
