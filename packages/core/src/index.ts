@@ -13,6 +13,9 @@ export { type BasicAuthOptions, basicAuth } from './auth/basic-auth.js';
 export { type MemoryCacheOptions, memoryCache } from './cache/memory-cache.js';
 export type { CacheBackend } from './cache/types.js';
 export * from './errors/index.js';
+export type { ResourceGrants } from './permission/access.js';
+export { memoryPermission } from './permission/memory-permission.js';
+export type { PermissionBackend, Permissions } from './permission/types.js';
 export {
   defineResource,
   type HookContext,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOB, call, createArticle, etagOf, ids, makeApp } from './helpers.js';
+import { BOB, basicUserId, call, createArticle, etagOf, ids, makeApp } from './helpers.js';
 
 const LIST_EXPOSED =
   'Backoff, Retry-After, Alert, Content-Length, ETag, Next-Page, Total-Records, Last-Modified';
@@ -150,7 +150,7 @@ describe('GET on a record', () => {
     const record = await createArticle(app);
     const response = await call(app, 'GET', `/v1/articles/${record.id}`);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ data: record });
+    expect(response.body).toEqual({ data: record, permissions: { write: [basicUserId('alice')] } });
     expect(response.headers.get('ETag')).toBe(`"${record.last_modified}"`);
     expect(response.headers.get('Last-Modified')).toBe(
       new Date(record.last_modified).toUTCString(),

@@ -84,7 +84,7 @@ describe('heartbeats and version', () => {
   it('answers 200 with each backend true when all are well', async () => {
     const { status, body } = await call(makeApp(), 'GET', '/v1/__heartbeat__', { auth: null });
     expect(status).toBe(200);
-    expect(body).toEqual({ storage: true, cache: true });
+    expect(body).toEqual({ storage: true, permission: true, cache: true });
   });
 
   it('answers 503 naming the failing backend', async () => {
@@ -98,7 +98,7 @@ describe('heartbeats and version', () => {
     });
     const { status, body, headers } = await call(app, 'GET', '/v1/__heartbeat__');
     expect(status).toBe(503);
-    expect(body).toEqual({ storage: false, cache: true });
+    expect(body).toEqual({ storage: false, permission: true, cache: true });
     expect(headers.get('Retry-After')).toBe('30');
   });
 
@@ -129,7 +129,7 @@ describe('heartbeats and version', () => {
     });
     const { status, body } = await call(app, 'GET', '/v1/__heartbeat__');
     expect(status).toBe(503);
-    expect(body).toEqual({ storage: false, cache: true });
+    expect(body).toEqual({ storage: false, permission: true, cache: true });
   });
 
   it('reports a failing cache as well', async () => {
@@ -143,7 +143,7 @@ describe('heartbeats and version', () => {
     });
     const { status, body } = await call(app, 'GET', '/v1/__heartbeat__');
     expect(status).toBe(503);
-    expect(body).toEqual({ storage: true, cache: false });
+    expect(body).toEqual({ storage: true, permission: true, cache: false });
   });
 
   it('answers the load-balancer heartbeat with 200 and an empty object', async () => {

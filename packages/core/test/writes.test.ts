@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp, defineResource } from '../src/index.js';
 import {
   article,
+  basicUserId,
   call,
   createArticle,
   createNote,
@@ -35,6 +36,7 @@ describe('POST on a collection', () => {
         read_position: 0,
         stored_on: 1_700_000_000_000,
       },
+      permissions: { write: [basicUserId('alice')] },
     });
     const get = await call(app, 'GET', `/v1/articles/${response.body.data.id}`);
     expect(get.body.data).toEqual(response.body.data);

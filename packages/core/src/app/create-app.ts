@@ -8,10 +8,13 @@ import type { AuthPolicy } from '../auth/auth-policy.js';
 import { basicAuth } from '../auth/basic-auth.js';
 import { memoryCache } from '../cache/memory-cache.js';
 import type { CacheBackend } from '../cache/types.js';
+import { memoryPermission } from '../permission/memory-permission.js';
+import type { PermissionBackend } from '../permission/types.js';
 import { assertAcceptsJson } from '../protocol/content-negotiation.js';
 import type { Resource } from '../resource/define-resource.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import type { StorageBackend } from '../storage/types.js';
+import type { PrincipalsHook } from './authenticate.js';
 import { mountBatch } from './batch-route.js';
 import { batchStorage } from './batch-storage.js';
 import { cors } from './cors.js';
@@ -28,6 +31,8 @@ export interface Backends {
   storage: StorageBackend;
   /** Default: an in-process cache. */
   cache?: CacheBackend;
+  /** Default: in-process permissions (lost when the process ends). */
+  permission?: PermissionBackend;
 }
 
 export interface CreateAppOptions {
@@ -39,6 +44,8 @@ export interface CreateAppOptions {
   backends?: Backends;
   /** Policies tried in order. Default: Basic auth keyed by `userIdHmacSecret`. */
   auth?: AuthPolicy[];
+  /** Adds principals (groups, roles) to each authenticated user. */
+  principals?: PrincipalsHook;
   /** The HMAC secret of the default Basic auth policy. */
   userIdHmacSecret?: string;
   settings?: Partial<Settings>;
@@ -73,6 +80,7 @@ export function createApp(options: CreateAppOptions): Hono {
   const settings = resolveSettings(options.settings);
   const backend = options.backends?.storage ?? memoryStorage();
   const cache = options.backends?.cache ?? memoryCache();
+  const permission = options.backends?.permission ?? memoryPermission();
   const auth = options.auth ?? defaultAuth(options.userIdHmacSecret);
   const logError = options.logError ?? defaultErrorLog(options.logger);
   const onError = (error: unknown, c: Parameters<typeof errorResponse>[1]) =>
@@ -98,12 +106,27 @@ export function createApp(options: CreateAppOptions): Hono {
     prefix,
     settings,
     auth,
-    checks: { storage: () => backend.heartbeat(), cache: () => cache.heartbeat() },
+    checks: {
+      storage: () => backend.heartbeat(),
+      permission: () => permission.heartbeat(),
+      cache: () => cache.heartbeat(),
+    },
     capabilities: options.capabilities ?? {},
+    principals: options.principals,
   });
   mountBatch(api, { settings, prefix, batch, dispatch: async (request) => app.fetch(request) });
+  const childrenOf = (name: string) =>
+    options.resources.filter((child) => child.parent?.name === name);
   for (const resource of options.resources) {
-    mountResource(api, { resource, storage: batch.storage, settings, auth });
+    mountResource(api, {
+      resource,
+      childrenOf,
+      storage: batch.storage,
+      permission,
+      settings,
+      auth,
+      principals: options.principals,
+    });
   }
   api.onError(onError);
 
@@ -133,6 +156,11 @@ function defaultErrorLog(logger: RequestLogger | undefined): ErrorLogger {
 function checkResourceNames(resources: Resource[]): void {
   const seen = new Set<string>();
   for (const resource of resources) {
+    if (resource.parent && !resources.includes(resource.parent)) {
+      throw new TypeError(`The parent of "${resource.name}" must be passed to createApp too`);
+    }
+    if (resource.name === 'users')
+      throw new TypeError('"users" is reserved for shared user collections');
     if (resource.name === 'batch')
       throw new TypeError('"batch" is reserved for the batch endpoint');
     if (seen.has(resource.name))

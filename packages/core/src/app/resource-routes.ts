@@ -4,7 +4,7 @@
  * @module
  */
 import type { Context, Hono } from 'hono';
-import type { AuthPolicy } from '../auth/auth-policy.js';
+import { type AuthPolicy, EVERYONE } from '../auth/auth-policy.js';
 import { deleteRecords, listRecords, postRecord } from '../endpoints/collection-endpoints.js';
 import type {
   EndpointContext,
@@ -17,12 +17,25 @@ import {
   patchRecord,
   putRecord,
 } from '../endpoints/record-endpoints.js';
-import { methodNotAllowed } from '../errors/index.js';
+import { forbidden } from '../endpoints/record-permissions.js';
+import {
+  invalidParameter,
+  methodNotAllowed,
+  recordNotFound,
+  unauthorized,
+} from '../errors/index.js';
+import { collectionAccess } from '../permission/access.js';
+import type { PermissionBackend } from '../permission/types.js';
 import { readJsonBody } from '../protocol/request-body.js';
 import type { Resource } from '../resource/define-resource.js';
-import { generateUlid } from '../resource/record-id.js';
+import { generateUlid, isValidRecordId } from '../resource/record-id.js';
+import {
+  type AncestorRef,
+  collectionPatterns,
+  locateCollection,
+} from '../resource/resource-tree.js';
 import type { StorageBackend } from '../storage/types.js';
-import { requireUser } from './authenticate.js';
+import { challengeOf, identify, type PrincipalsHook } from './authenticate.js';
 import { EXPOSE_KEY } from './cors.js';
 import { publicRequestUrl } from './public-url.js';
 import { LOG_USER_KEY } from './request-log.js';
@@ -30,9 +43,13 @@ import type { Settings } from './settings.js';
 
 export interface ResourceRouteOptions {
   resource: Resource;
+  /** Resources nested directly under the named one. */
+  childrenOf: (resource: string) => readonly Resource[];
   storage: StorageBackend;
+  permission: PermissionBackend;
   settings: Settings;
   auth: readonly AuthPolicy[];
+  principals: PrincipalsHook | undefined;
 }
 
 type Handler = (
@@ -44,21 +61,36 @@ type Handler = (
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 export function mountResource(app: Hono, options: ResourceRouteOptions): void {
-  const { resource, storage, settings, auth } = options;
+  const { resource, storage, permission, settings, auth } = options;
   const generateId = resource.generateId ?? generateUlid;
+  const challenge = challengeOf(auth);
+  const children = options.childrenOf(resource.name);
 
   async function serve(c: Context, handler: Handler): Promise<Response> {
     const request = c.req.raw;
-    const user = await requireUser(auth, request);
-    c.set(LOG_USER_KEY as never, user.id as never);
+    const user = await identify(auth, request, options.principals);
+    if (user) c.set(LOG_USER_KEY as never, user.id as never);
+    const params = c.req.param() as Record<string, string | undefined>;
+    const ownCollection = resource.scope === 'user' && params.owner === undefined;
+    if (ownCollection && !user) throw unauthorized(challenge);
+    const principals = user?.principals ?? [EVERYONE];
+    const location = locateCollection(resource, params, user?.id ?? '');
+    const access = await collectionAccess(permission, location.place, user?.id ?? null, principals);
+    await checkAncestors(storage, location.ancestors, access.read, user !== null, challenge);
     const body = WITH_BODY.has(request.method)
       ? await readJsonBody(request, settings.maxBodyBytes)
       : undefined;
     const context: EndpointContext = {
       resource,
+      children,
+      childrenOf: options.childrenOf,
       storage,
+      permission,
       settings,
-      collection: { resource: resource.name, parentId: user.id },
+      collection: location.collection,
+      place: location.place,
+      access,
+      challenge,
       generateId,
       afterCommit: [],
     };
@@ -67,29 +99,50 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
       url: publicRequestUrl(request, settings),
       headers: request.headers,
       user,
+      principals,
       body,
     };
-    const response = await handler(context, endpointRequest, c.req.param('id') ?? '');
+    const response = await handler(context, endpointRequest, params.id ?? '');
     for (const work of context.afterCommit) await work();
     c.set(EXPOSE_KEY as never, response.expose as never);
     if (request.method === 'HEAD') return c.body(null, response.status as 200, response.headers);
     return c.json(response.body as object, response.status as 200, response.headers);
   }
 
-  const collectionPath = `/${resource.name}`;
-  const recordPath = `/${resource.name}/:id`;
   const notAllowed = () => {
     throw methodNotAllowed();
   };
+  for (const collectionPath of collectionPatterns(resource)) {
+    const recordPath = `${collectionPath}/:id`;
+    app.on(['GET', 'HEAD'], collectionPath, (c) => serve(c, listRecords));
+    app.post(collectionPath, (c) => serve(c, postRecord));
+    app.delete(collectionPath, (c) => serve(c, deleteRecords));
+    app.all(collectionPath, notAllowed);
 
-  app.on(['GET', 'HEAD'], collectionPath, (c) => serve(c, listRecords));
-  app.post(collectionPath, (c) => serve(c, postRecord));
-  app.delete(collectionPath, (c) => serve(c, deleteRecords));
-  app.all(collectionPath, notAllowed);
+    app.on(['GET', 'HEAD'], recordPath, (c) => serve(c, getRecord));
+    app.put(recordPath, (c) => serve(c, putRecord));
+    app.patch(recordPath, (c) => serve(c, patchRecord));
+    app.delete(recordPath, (c) => serve(c, deleteOneRecord));
+    app.all(recordPath, notAllowed);
+  }
+}
 
-  app.on(['GET', 'HEAD'], recordPath, (c) => serve(c, getRecord));
-  app.put(recordPath, (c) => serve(c, putRecord));
-  app.patch(recordPath, (c) => serve(c, patchRecord));
-  app.delete(recordPath, (c) => serve(c, deleteOneRecord));
-  app.all(recordPath, notAllowed);
+/**
+ * A nested collection exists only while every ancestor does. Whoever may read the parent
+ * learns it is missing (404); others learn nothing (401 anonymous, 403 signed in).
+ */
+async function checkAncestors(
+  storage: StorageBackend,
+  ancestors: readonly AncestorRef[],
+  mayRead: boolean,
+  signedIn: boolean,
+  challenge: string,
+): Promise<void> {
+  for (const ancestor of ancestors) {
+    if (!isValidRecordId(ancestor.id)) throw invalidParameter('path', 'id', 'Invalid parent id');
+    if (await storage.get(ancestor.collection, ancestor.id)) continue;
+    if (mayRead) throw recordNotFound(ancestor.resource.name, ancestor.id);
+    if (!signedIn) throw unauthorized(challenge);
+    throw forbidden();
+  }
 }

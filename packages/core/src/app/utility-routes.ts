@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Context, Hono } from 'hono';
 import type { AuthPolicy } from '../auth/auth-policy.js';
 import { pathNotFound } from '../errors/index.js';
-import { identify } from './authenticate.js';
+import { identify, type PrincipalsHook } from './authenticate.js';
 import { publicRequestUrl } from './public-url.js';
 import type { Settings } from './settings.js';
 
@@ -36,6 +36,7 @@ export interface UtilityRouteOptions {
   auth: readonly AuthPolicy[];
   checks: HealthChecks;
   capabilities: Record<string, Capability>;
+  principals: PrincipalsHook | undefined;
 }
 
 /** Mounts the utility endpoints and returns the hello handler, which also answers `/v1/`. */
@@ -43,7 +44,8 @@ export function mountUtilities(
   app: Hono,
   options: UtilityRouteOptions,
 ): (c: Context) => Promise<Response> {
-  const { project, httpApiVersion, prefix, settings, auth, checks, capabilities } = options;
+  const { project, httpApiVersion, prefix, settings, auth, checks, capabilities, principals } =
+    options;
 
   async function hello(c: Context): Promise<Response> {
     const body: Record<string, unknown> = {
@@ -61,7 +63,7 @@ export function mountUtilities(
       capabilities,
     };
     if (settings.eos) body.eos = settings.eos;
-    const user = await identify(auth, c.req.raw);
+    const user = await identify(auth, c.req.raw, principals);
     if (user) body.user = { id: user.id, principals: user.principals };
     return c.json(body);
   }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { invalidPostedData, methodNotAllowed } from '../errors/index.js';
+import { invalidPostedData, methodNotAllowed, unauthorized } from '../errors/index.js';
+import { OWNER } from '../permission/access.js';
 import { encodeToken } from '../protocol/pagination-token.js';
 import { selectFields } from '../protocol/partial-fields.js';
 import { checkCollection, checkRecord, parsePreconditions } from '../protocol/preconditions.js';
@@ -19,6 +20,13 @@ import {
   timestampHeaders,
 } from './endpoint-context.js';
 import { parseListParameters } from './list-parameters.js';
+import {
+  permissionNames,
+  refuse,
+  rightsOn,
+  storePermissions,
+  visiblePermissions,
+} from './record-permissions.js';
 import { createRecord, deleteRecord } from './record-writes.js';
 
 /** GET and HEAD on a collection: a page of records (or only its headers), filtered and sorted. */
@@ -38,6 +46,7 @@ export async function listRecords(
   const filters: Filter[] = [
     ...query.filters,
     { path: ['last_modified'], operator: 'max', value: snapshot },
+    ...(await readableOnly(context, request)),
   ];
   const includeDeleted = query.includeDeleted;
   // Later pages describe the collection as of the first page: their ETag says so, and a
@@ -71,6 +80,24 @@ export async function listRecords(
   return { status: 200, body: { data }, headers, expose: 'list' };
 }
 
+/**
+ * Without the right to read the whole collection, a caller sees the records whose own
+ * permissions let them read; tombstones keep their permissions until purged, so pollers learn
+ * of deletions of what they could read and of nothing else.
+ */
+async function readableOnly(context: EndpointContext, request: EndpointRequest): Promise<Filter[]> {
+  if (context.access.read) return [];
+  const { recordsPath } = context.place;
+  const objectIds = await context.permission.accessible(recordsPath, request.principals, [
+    'read',
+    'write',
+    OWNER,
+  ]);
+  if (objectIds.length === 0 && !request.user) throw unauthorized(context.challenge);
+  const ids = objectIds.map((objectId) => objectId.slice(recordsPath.length + 1));
+  return [{ path: ['id'], operator: 'in', value: ids }];
+}
+
 /** POST on a collection: creates a record, or returns the existing one when its id is taken. */
 export async function postRecord(
   context: EndpointContext,
@@ -78,23 +105,33 @@ export async function postRecord(
 ): Promise<EndpointResponse> {
   const { storage, collection } = context;
   const conditions = parsePreconditions(request.headers);
-  const { data = {} } = parseEnvelope(request.body);
+  const { data = {}, permissions } = parseEnvelope(request.body, permissionNames(context));
   const postedId = data.id;
   if (postedId !== undefined && (typeof postedId !== 'string' || !isValidRecordId(postedId))) {
     throw invalidPostedData([{ location: 'body', name: 'id', description: 'Invalid record id' }]);
   }
   return storage.transaction(async (session) => {
     const existing = postedId === undefined ? null : await session.get(collection, postedId);
+    const rights = existing ? await rightsOn(context, request, existing.id) : null;
+    if (rights ? !rights.read : !context.access.create) throw refuse(context, request, true, '');
     const timestamp = await session.timestamp(collection);
     if (existing || conditions.ifMatch === '*') {
       checkRecord(conditions, existing, false, timestamp);
     } else {
       checkCollection(conditions, timestamp, false);
     }
-    if (existing) return { status: 200, body: { data: existing }, headers: {}, expose: 'write' };
+    if (existing) {
+      const body = {
+        data: existing,
+        ...(rights?.write ? { permissions: await visiblePermissions(context, existing.id) } : {}),
+      };
+      return { status: 200, body, headers: {}, expose: 'write' };
+    }
     const id = postedId ?? context.generateId();
     const record = await createRecord(context, session, request.user, { ...data, id });
-    return { status: 201, body: { data: record }, headers: {}, expose: 'write' };
+    await storePermissions(context, request, id, permissions, 'create');
+    const body = { data: record, permissions: await visiblePermissions(context, id) };
+    return { status: 201, body, headers: {}, expose: 'write' };
   });
 }
 
@@ -104,8 +141,10 @@ export async function deleteRecords(
   request: EndpointRequest,
 ): Promise<EndpointResponse> {
   const { storage, collection, resource, settings } = context;
-  if (!resource.allowCollectionDelete)
+  if (!resource.allowCollectionDelete) {
     throw methodNotAllowed('Deleting a whole collection is disabled.');
+  }
+  if (!context.access.write) throw refuse(context, request, true, '');
   const conditions = parsePreconditions(request.headers);
   const query = parseListParameters(resource, request.url.searchParams, settings.maxPageSize);
   return storage.transaction(async (session) => {

@@ -5,6 +5,8 @@
  * @module
  */
 import type { Settings } from '../app/settings.js';
+import type { CollectionAccess, CollectionPlace } from '../permission/access.js';
+import type { PermissionBackend } from '../permission/types.js';
 import type { RequestUser, Resource } from '../resource/define-resource.js';
 import type { CollectionRef, JsonValue, StorageBackend } from '../storage/types.js';
 
@@ -12,16 +14,30 @@ export interface EndpointRequest {
   method: string;
   url: URL;
   headers: Headers;
-  user: RequestUser;
+  /** The caller, `null` when anonymous. */
+  user: RequestUser | null;
+  /** Every principal of the caller (`system.Everyone` alone for an anonymous one). */
+  principals: string[];
   /** The parsed JSON body, `undefined` when there is none. */
   body: JsonValue | undefined;
 }
 
 export interface EndpointContext {
   resource: Resource;
+  /** Resources nested directly under this one. */
+  children: readonly Resource[];
+  /** Resources nested directly under the named one (for cascading deletions). */
+  childrenOf: (resource: string) => readonly Resource[];
   storage: StorageBackend;
+  permission: PermissionBackend;
   settings: Settings;
   collection: CollectionRef;
+  /** The collection's place in the permission tree. */
+  place: CollectionPlace;
+  /** What the collection itself lets the caller do. */
+  access: CollectionAccess;
+  /** The `WWW-Authenticate` challenge for 401 answers. */
+  challenge: string;
   /** Makes ids for records posted without one. */
   generateId: () => string;
   /** Work to run once the request's writes are committed (the `after*` hooks). */

@@ -5,6 +5,7 @@
  * @module
  */
 import { invalidParameter, invalidPostedData, recordNotFound } from '../errors/index.js';
+import type { Permissions } from '../permission/types.js';
 import { parseFields, selectFields } from '../protocol/partial-fields.js';
 import { checkRecord, parsePreconditions } from '../protocol/preconditions.js';
 import { isObject, mediaType, parseEnvelope } from '../protocol/request-body.js';
@@ -18,18 +19,36 @@ import {
   timestampHeaders,
 } from './endpoint-context.js';
 import { forcedFromQuery } from './forced-timestamp.js';
+import {
+  permissionNames,
+  refuse,
+  rightsOn,
+  storePermissions,
+  visiblePermissions,
+} from './record-permissions.js';
 import { createRecord, deleteRecord, updateRecord } from './record-writes.js';
 
 function checkId(id: string): void {
   if (!isValidRecordId(id)) throw invalidParameter('path', 'id', 'Invalid record id');
 }
 
-async function liveOrNull(
-  session: StorageSession,
+/**
+ * The live record the caller may write, after checking rights, then preconditions. Missing
+ * records answer 404, or 412 when the request had `If-Match`; records the caller may not read
+ * answer as if missing (401 when anonymous).
+ */
+async function writableOrNull(
   context: EndpointContext,
+  request: EndpointRequest,
+  session: StorageSession,
   id: string,
 ): Promise<StoredRecord | null> {
-  return session.get(context.collection, id);
+  const existing = await session.get(context.collection, id);
+  if (existing) {
+    const rights = await rightsOn(context, request, id);
+    if (!rights.write) throw refuse(context, request, rights.read, id);
+  }
+  return existing;
 }
 
 export async function getRecord(
@@ -41,16 +60,17 @@ export async function getRecord(
   const conditions = parsePreconditions(request.headers);
   const fields = parseFields(context.resource, request.url.searchParams.get('_fields'));
   const record = await context.storage.get(context.collection, id);
+  const rights = record ? await rightsOn(context, request, id) : null;
+  if (rights ? !rights.read : !context.access.read) throw refuse(context, request, false, id);
   if (!record && conditions.ifMatch === undefined) throw recordNotFound(context.resource.name, id);
   checkRecord(conditions, record, true, await context.storage.timestamp(context.collection));
   if (!record) throw recordNotFound(context.resource.name, id);
   const data = fields ? selectFields(record, fields) : record;
-  return {
-    status: 200,
-    body: { data },
-    headers: timestampHeaders(record.last_modified),
-    expose: 'record',
+  const body = {
+    data,
+    ...(rights?.write ? { permissions: await visiblePermissions(context, id) } : {}),
   };
+  return { status: 200, body, headers: timestampHeaders(record.last_modified), expose: 'record' };
 }
 
 export async function putRecord(
@@ -60,28 +80,21 @@ export async function putRecord(
 ): Promise<EndpointResponse> {
   checkId(id);
   const conditions = parsePreconditions(request.headers);
-  const { data } = parseEnvelope(request.body);
+  const { data, permissions } = parseEnvelope(request.body, permissionNames(context));
   if (data?.id !== undefined && data.id !== id) {
     throw invalidPostedData([
       { location: 'body', name: 'id', description: 'Record id does not match existing record' },
     ]);
   }
   return context.storage.transaction(async (session) => {
-    const existing = await liveOrNull(session, context, id);
+    const existing = await writableOrNull(context, request, session, id);
+    if (!existing && !context.access.create) throw refuse(context, request, true, id);
     checkRecord(conditions, existing, false, await session.timestamp(context.collection));
-    if (existing) {
-      const record = await updateRecord(
-        context,
-        session,
-        request.user,
-        existing,
-        data ?? existing,
-        false,
-      );
-      return written(200, record);
-    }
-    const record = await createRecord(context, session, request.user, { ...(data ?? {}), id });
-    return written(201, record);
+    const record = existing
+      ? await updateRecord(context, session, request.user, existing, data ?? existing, false)
+      : await createRecord(context, session, request.user, { ...(data ?? {}), id });
+    await storePermissions(context, request, id, permissions, existing ? 'replace' : 'create');
+    return written(existing ? 200 : 201, record, record, await visiblePermissions(context, id));
   });
 }
 
@@ -92,7 +105,7 @@ export async function patchRecord(
 ): Promise<EndpointResponse> {
   checkId(id);
   const conditions = parsePreconditions(request.headers);
-  const { data: changes = {} } = parseEnvelope(request.body);
+  const { data: changes = {}, permissions } = parseEnvelope(request.body, permissionNames(context));
   if (changes.id !== undefined && changes.id !== id) {
     throw invalidPostedData([
       { location: 'body', name: 'id', description: 'Record id does not match existing record' },
@@ -101,15 +114,27 @@ export async function patchRecord(
   const mergePatch = mediaType(request.headers) === 'application/merge-patch+json';
   const behavior = (request.headers.get('Response-Behavior') ?? 'full').trim().toLowerCase();
   return context.storage.transaction(async (session) => {
-    const existing = await liveOrNull(session, context, id);
-    if (!existing && conditions.ifMatch === undefined)
+    const existing = await writableOrNull(context, request, session, id);
+    if (!existing && conditions.ifMatch === undefined) {
       throw recordNotFound(context.resource.name, id);
+    }
     checkRecord(conditions, existing, false, await session.timestamp(context.collection));
     if (!existing) throw recordNotFound(context.resource.name, id);
     const { last_modified: _, ...current } = existing;
     const merged = mergePatch ? mergeDeep(current, changes) : { ...current, ...changes };
-    const record = await updateRecord(context, session, request.user, existing, merged, true);
-    return written(200, record, shapePatchResponse(behavior, record, existing, changes));
+    // A change of permissions alone is a change too: pollers must see it.
+    const onlyIfChanged = permissions === undefined;
+    const record = await updateRecord(
+      context,
+      session,
+      request.user,
+      existing,
+      merged,
+      onlyIfChanged,
+    );
+    if (permissions) await storePermissions(context, request, id, permissions, 'merge');
+    const data = shapePatchResponse(behavior, record, existing, changes);
+    return written(200, record, data, await visiblePermissions(context, id));
   });
 }
 
@@ -122,9 +147,10 @@ export async function deleteOneRecord(
   const conditions = parsePreconditions(request.headers);
   const forced = forcedFromQuery(request.url.searchParams);
   return context.storage.transaction(async (session) => {
-    const existing = await liveOrNull(session, context, id);
-    if (!existing && conditions.ifMatch === undefined)
+    const existing = await writableOrNull(context, request, session, id);
+    if (!existing && conditions.ifMatch === undefined) {
       throw recordNotFound(context.resource.name, id);
+    }
     checkRecord(conditions, existing, false, await session.timestamp(context.collection));
     if (!existing) throw recordNotFound(context.resource.name, id);
     const tombstone = await deleteRecord(context, session, request.user, existing, forced);
@@ -136,10 +162,11 @@ function written(
   status: number,
   record: { last_modified: number },
   data: unknown = record,
+  permissions?: Permissions,
 ): EndpointResponse {
   return {
     status,
-    body: { data },
+    body: permissions ? { data, permissions } : { data },
     headers: timestampHeaders(record.last_modified),
     expose: 'write',
   };

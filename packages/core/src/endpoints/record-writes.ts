@@ -9,6 +9,7 @@ import type { HookContext, RequestUser } from '../resource/define-resource.js';
 import { checkReadonly, checkUnique, validateFields } from '../resource/record-rules.js';
 import { getPath, jsonEquals } from '../storage/json-order.js';
 import type {
+  CollectionRef,
   JsonValue,
   RecordFields,
   StorageSession,
@@ -18,7 +19,7 @@ import type {
 import type { EndpointContext } from './endpoint-context.js';
 import { acceptForced, takeForcedTimestamp } from './forced-timestamp.js';
 
-function hookContext(context: EndpointContext, user: RequestUser): HookContext {
+function hookContext(context: EndpointContext, user: RequestUser | null): HookContext {
   return { user, resource: context.resource.name };
 }
 
@@ -26,7 +27,7 @@ function hookContext(context: EndpointContext, user: RequestUser): HookContext {
 export async function createRecord(
   context: EndpointContext,
   session: StorageSession,
-  user: RequestUser,
+  user: RequestUser | null,
   posted: RecordFields & { id: string },
 ): Promise<StoredRecord> {
   const { resource, collection } = context;
@@ -52,7 +53,7 @@ export async function createRecord(
 export async function updateRecord(
   context: EndpointContext,
   session: StorageSession,
-  user: RequestUser,
+  user: RequestUser | null,
   existing: StoredRecord,
   next: RecordFields,
   onlyIfChanged: boolean,
@@ -83,7 +84,7 @@ export async function updateRecord(
 export async function deleteRecord(
   context: EndpointContext,
   session: StorageSession,
-  user: RequestUser,
+  user: RequestUser | null,
   existing: StoredRecord,
   forced: number | undefined,
 ): Promise<Tombstone> {
@@ -92,10 +93,42 @@ export async function deleteRecord(
   const lastModified = acceptForced(forced, existing.last_modified);
   const tombstone = await session.delete(collection, existing.id, { lastModified });
   if (!tombstone) throw new Error(`Record ${existing.id} vanished inside its transaction`);
+  if (context.children.length > 0) await deleteChildren(context, session, existing.id);
   const afterDelete = resource.hooks.afterDelete;
   if (afterDelete)
     context.afterCommit.push(() => afterDelete(tombstone, existing, hookContext(context, user)));
   return tombstone;
+}
+
+/**
+ * Deleting an object deletes everything nested under it, at every depth, and the permissions
+ * of all of it. Its own permissions go too: nobody polls the children of a deleted parent.
+ */
+async function deleteChildren(
+  context: EndpointContext,
+  session: StorageSession,
+  id: string,
+): Promise<void> {
+  const objectId = `${context.place.recordsPath}/${id}`;
+  const stack: CollectionRef[] = context.children.map((child) => ({
+    resource: child.name,
+    parentId: objectId,
+  }));
+  while (stack.length > 0) {
+    const collection = stack.pop() as CollectionRef;
+    const records = await session.list(collection, {
+      filters: [],
+      sort: [{ path: ['id'], direction: 'asc' }],
+    });
+    for (const record of records) {
+      await session.delete(collection, record.id);
+      const below = `${collection.parentId}/${collection.resource}/${record.id}`;
+      for (const grandchild of context.childrenOf(collection.resource)) {
+        stack.push({ resource: grandchild.name, parentId: below });
+      }
+    }
+  }
+  await context.permission.delete([objectId]);
 }
 
 function withoutSyncFields(fields: RecordFields): RecordFields {

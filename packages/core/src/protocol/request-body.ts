@@ -86,7 +86,10 @@ export interface RequestEnvelope {
 }
 
 /** Checks the `{ data, permissions }` shape of a write body. */
-export function parseEnvelope(body: JsonValue | undefined): RequestEnvelope {
+export function parseEnvelope(
+  body: JsonValue | undefined,
+  permissionNames: readonly string[],
+): RequestEnvelope {
   if (body === undefined) return { data: undefined, permissions: undefined };
   if (!isObject(body)) {
     throw invalidPostedData([
@@ -110,16 +113,41 @@ export function parseEnvelope(body: JsonValue | undefined): RequestEnvelope {
       { location: 'body', name: 'data', description: 'data must be a JSON object' },
     ]);
   }
-  if (permissions !== undefined) {
-    throw invalidPostedData([
-      {
-        location: 'body',
-        name: 'permissions',
-        description: 'This resource does not accept permissions',
-      },
-    ]);
+  return {
+    data,
+    permissions:
+      permissions === undefined ? undefined : parsePermissions(permissions, permissionNames),
+  };
+}
+
+const MAX_PRINCIPALS = 1_000;
+const MAX_PRINCIPAL_LENGTH = 256;
+
+/** `{ read: [principals], write: [...], '<child>:create': [...] }` with known permission names only. */
+function parsePermissions(
+  value: JsonValue,
+  names: readonly string[],
+): { [permission: string]: string[] } {
+  const refuse = (name: string, description: string) =>
+    invalidPostedData([{ location: 'body', name, description }]);
+  if (!isObject(value)) throw refuse('permissions', 'permissions must be a JSON object');
+  const result: { [permission: string]: string[] } = {};
+  for (const [permission, principals] of Object.entries(value)) {
+    const name = `permissions.${permission}`;
+    if (!names.includes(permission)) {
+      throw refuse(name, `Unknown permission: expected one of ${names.join(', ')}`);
+    }
+    const valid =
+      Array.isArray(principals) &&
+      principals.length <= MAX_PRINCIPALS &&
+      principals.every(
+        (item) =>
+          typeof item === 'string' && item.trim() !== '' && item.length <= MAX_PRINCIPAL_LENGTH,
+      );
+    if (!valid) throw refuse(name, 'A list of principals (non-empty strings) is expected');
+    result[permission] = [...new Set(principals as string[])];
   }
-  return { data, permissions: undefined };
+  return result;
 }
 
 export function isObject(value: JsonValue | undefined): value is { [key: string]: JsonValue } {

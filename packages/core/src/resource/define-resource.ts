@@ -4,6 +4,7 @@
  * @module
  */
 import type * as v from 'valibot';
+import type { ResourceGrants } from '../permission/access.js';
 import type { RecordFields, StoredRecord, Tombstone } from '../storage/types.js';
 
 /** Who is asking, as the auth policies established it. */
@@ -15,8 +16,8 @@ export interface RequestUser {
 }
 
 export interface HookContext {
-  /** The authenticated user. */
-  user: RequestUser;
+  /** The authenticated user; `null` for an anonymous caller allowed to write by permissions. */
+  user: RequestUser | null;
   /** The resource name. */
   resource: string;
 }
@@ -70,8 +71,20 @@ export interface ResourceOptions {
   unique?: string[];
   /** Fields clients may not set or change (400); the server sets them, e.g. in `beforeCreate`. */
   readonly?: string[];
-  /** `'user'`: each authenticated user has a collection of their own. */
-  scope?: 'user';
+  /**
+   * `'user'` (default for root resources): each authenticated user has a collection of their
+   * own at `/{name}`, which others reach at `/users/{userId}/{name}` for the records shared with
+   * them. `'shared'`: one collection whose records are visible to whoever may read them
+   * (the default and only choice for a resource with a `parent`).
+   */
+  scope?: 'user' | 'shared';
+  /**
+   * Nests this resource under another: its records live at
+   * `/{parent}/{parentId}/{name}/{id}`, and permissions on the parent object apply to them.
+   */
+  parent?: Resource;
+  /** For a root shared resource: who may read, write or create any of its records. */
+  permissions?: ResourceGrants;
   hooks?: ResourceHooks;
   /** Generates ids for POST without an id. Default: ULID. */
   generateId?: () => string;
@@ -85,7 +98,9 @@ export interface Resource {
   readonly schema: RecordSchema | undefined;
   readonly unique: readonly string[];
   readonly readonly: readonly string[];
-  readonly scope: 'user';
+  readonly scope: 'user' | 'shared';
+  readonly parent: Resource | undefined;
+  readonly grants: ResourceGrants;
   readonly hooks: ResourceHooks;
   readonly generateId: (() => string) | undefined;
   readonly allowCollectionDelete: boolean | undefined;
@@ -121,6 +136,17 @@ export function defineResource(options: ResourceOptions): Resource {
   if (options.schema && !entries) {
     throw new TypeError(`The schema of "${options.name}" must be a valibot object schema.`);
   }
+  if (options.parent && options.scope === 'user') {
+    throw new TypeError(`"${options.name}" has a parent: its scope is the parent's, not 'user'.`);
+  }
+  if (options.parent?.scope === 'user') {
+    throw new TypeError(`"${options.name}": a parent must be a shared resource.`);
+  }
+  if (options.permissions && (options.parent || (options.scope ?? 'user') === 'user')) {
+    throw new TypeError(
+      `"${options.name}": resource-wide permissions apply to root shared resources only.`,
+    );
+  }
   const knownFields = entries ? new Set([...Object.keys(entries), ...SYNC_FIELDS]) : null;
   for (const field of [...(options.unique ?? []), ...(options.readonly ?? [])]) {
     const root = field.split('.')[0] ?? '';
@@ -138,7 +164,9 @@ export function defineResource(options: ResourceOptions): Resource {
     schema: options.schema,
     unique: [...(options.unique ?? [])],
     readonly: [...(options.readonly ?? [])],
-    scope: options.scope ?? 'user',
+    scope: options.parent ? 'shared' : (options.scope ?? 'user'),
+    parent: options.parent,
+    grants: { ...options.permissions },
     hooks: options.hooks ?? {},
     generateId: options.generateId,
     allowCollectionDelete: options.allowCollectionDelete,
