@@ -46,7 +46,9 @@ async function writableOrNull(
   const existing = await session.get(context.collection, id);
   if (existing) {
     const rights = await rightsOn(context, request, id);
-    if (!rights.write) throw refuse(context, request, rights.read, id);
+    if (!rights.write) throw refuse(context, request, rights.known, id);
+  } else if (!context.access.read && request.method !== 'PUT') {
+    throw refuse(context, request, false, id);
   }
   return existing;
 }

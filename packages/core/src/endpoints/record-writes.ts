@@ -38,7 +38,7 @@ export async function createRecord(
     (await resource.hooks.beforeCreate?.({ ...data, id: posted.id }, hookContext(context, user))) ??
     data;
   const record = { ...validateFields(resource, withoutSyncFields(hooked)), id: posted.id };
-  await checkUnique(session, collection, resource, record);
+  await checkUnique(session, collection, resource, record, context.access.read);
   const stored = await session.put(collection, record, { lastModified: forced });
   const afterCreate = resource.hooks.afterCreate;
   if (afterCreate) context.afterCommit.push(() => afterCreate(stored, hookContext(context, user)));
@@ -72,7 +72,7 @@ export async function updateRecord(
   const record = { ...validateFields(resource, withoutSyncFields(hooked)), id: existing.id };
   const { last_modified: _, ...current } = existing;
   if (onlyIfChanged && forced === undefined && jsonEquals(record, current)) return existing;
-  await checkUnique(session, collection, resource, record);
+  await checkUnique(session, collection, resource, record, context.access.read);
   const stored = await session.put(collection, record, { lastModified: forced });
   const afterUpdate = resource.hooks.afterUpdate;
   if (afterUpdate)

@@ -44,6 +44,8 @@ export interface CollectionAccess {
 export interface RecordAccess {
   read: boolean;
   write: boolean;
+  /** The caller holds some permission on the record, so may know it exists. */
+  known: boolean;
 }
 
 function holds(
@@ -97,5 +99,6 @@ export function recordAccess(
 ): RecordAccess {
   const write = collection.write || holds(permissions, ['write', OWNER], principals);
   const read = write || collection.read || holds(permissions, ['read'], principals);
-  return { read, write };
+  const known = read || holds(permissions, Object.keys(permissions ?? {}), principals);
+  return { read, write, known };
 }

@@ -61,12 +61,17 @@ function isEmpty(value: JsonValue | undefined): boolean {
   return typeof value === 'object' && Object.keys(value).length === 0;
 }
 
-/** Throws 409 when another live record of the collection holds the same non-empty value of a unique field. */
+/**
+ * Throws 409 when another live record of the collection holds the same non-empty value of a
+ * unique field. The conflicting record is named only when `reveal` says the caller may read
+ * the whole collection.
+ */
 export async function checkUnique(
   session: StorageSession,
   collection: CollectionRef,
   resource: Resource,
   record: RecordFields & { id: string },
+  reveal: boolean,
 ): Promise<void> {
   for (const field of resource.unique) {
     const path = field.split('.');
@@ -82,8 +87,10 @@ export async function checkUnique(
       throw new HttpError({
         code: 409,
         errno: ERRNO.CONSTRAINT_VIOLATED,
-        message: `Conflict of field ${field} on record ${other.id}`,
-        details: { field, existing: other },
+        message: reveal
+          ? `Conflict of field ${field} on record ${other.id}`
+          : `Conflict of field ${field}: another record has this value`,
+        details: reveal ? { field, existing: other } : { field },
       });
     }
   }
