@@ -3,13 +3,28 @@
  *
  * @module
  */
+
+export type { PrincipalsHook } from './app/authenticate.js';
 export { type Backends, type CreateAppOptions, createApp } from './app/create-app.js';
 export type { RequestLogger } from './app/request-log.js';
 export { DEFAULT_SETTINGS, type Settings } from './app/settings.js';
 export { settingsFromEnv } from './app/settings-from-env.js';
 export type { Capability, HealthChecks, ProjectInfo } from './app/utility-routes.js';
-export { AUTHENTICATED, type AuthPolicy, EVERYONE, type Identity } from './auth/auth-policy.js';
+export {
+  type ApiKey,
+  type ApiKeyAuthOptions,
+  apiKeyAuth,
+  READ_ONLY_PRINCIPAL,
+} from './auth/api-key-auth.js';
+export {
+  AUTHENTICATED,
+  type AuthPolicy,
+  type AuthTools,
+  EVERYONE,
+  type Identity,
+} from './auth/auth-policy.js';
 export { type BasicAuthOptions, basicAuth } from './auth/basic-auth.js';
+export { type BearerAuthOptions, bearerAuth } from './auth/bearer-auth.js';
 export { type MemoryCacheOptions, memoryCache } from './cache/memory-cache.js';
 export type { CacheBackend } from './cache/types.js';
 export * from './errors/index.js';

@@ -14,7 +14,7 @@ import { assertAcceptsJson } from '../protocol/content-negotiation.js';
 import type { Resource } from '../resource/define-resource.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import type { StorageBackend } from '../storage/types.js';
-import type { PrincipalsHook } from './authenticate.js';
+import { challengeOf, createIdentify, type PrincipalsHook } from './authenticate.js';
 import { mountBatch } from './batch-route.js';
 import { batchStorage } from './batch-storage.js';
 import { cors } from './cors.js';
@@ -100,19 +100,19 @@ export function createApp(options: CreateAppOptions): Hono {
     assertAcceptsJson(c.req.raw.headers);
     await next();
   });
+  const identify = createIdentify({ policies: auth, principals: options.principals, cache });
   const hello = mountUtilities(api, {
     project: options.project,
     httpApiVersion: options.httpApiVersion,
     prefix,
     settings,
-    auth,
+    identify,
     checks: {
       storage: () => backend.heartbeat(),
       permission: () => permission.heartbeat(),
       cache: () => cache.heartbeat(),
     },
     capabilities: options.capabilities ?? {},
-    principals: options.principals,
   });
   mountBatch(api, { settings, prefix, batch, dispatch: async (request) => app.fetch(request) });
   const childrenOf = (name: string) =>
@@ -124,8 +124,8 @@ export function createApp(options: CreateAppOptions): Hono {
       storage: batch.storage,
       permission,
       settings,
-      auth,
-      principals: options.principals,
+      identify,
+      challenge: challengeOf(auth),
     });
   }
   api.onError(onError);

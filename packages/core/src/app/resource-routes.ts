@@ -4,7 +4,7 @@
  * @module
  */
 import type { Context, Hono } from 'hono';
-import { type AuthPolicy, EVERYONE } from '../auth/auth-policy.js';
+import { EVERYONE } from '../auth/auth-policy.js';
 import { deleteRecords, listRecords, postRecord } from '../endpoints/collection-endpoints.js';
 import type {
   EndpointContext,
@@ -35,7 +35,7 @@ import {
   locateCollection,
 } from '../resource/resource-tree.js';
 import type { StorageBackend } from '../storage/types.js';
-import { challengeOf, identify, type PrincipalsHook } from './authenticate.js';
+import type { Identify } from './authenticate.js';
 import { EXPOSE_KEY } from './cors.js';
 import { publicRequestUrl } from './public-url.js';
 import { LOG_USER_KEY } from './request-log.js';
@@ -48,8 +48,9 @@ export interface ResourceRouteOptions {
   storage: StorageBackend;
   permission: PermissionBackend;
   settings: Settings;
-  auth: readonly AuthPolicy[];
-  principals: PrincipalsHook | undefined;
+  identify: Identify;
+  /** The `WWW-Authenticate` challenge of 401 answers. */
+  challenge: string;
 }
 
 type Handler = (
@@ -61,14 +62,13 @@ type Handler = (
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 export function mountResource(app: Hono, options: ResourceRouteOptions): void {
-  const { resource, storage, permission, settings, auth } = options;
+  const { resource, storage, permission, settings, identify, challenge } = options;
   const generateId = resource.generateId ?? generateUlid;
-  const challenge = challengeOf(auth);
   const children = options.childrenOf(resource.name);
 
   async function serve(c: Context, handler: Handler): Promise<Response> {
     const request = c.req.raw;
-    const user = await identify(auth, request, options.principals);
+    const user = await identify(request);
     if (user) c.set(LOG_USER_KEY as never, user.id as never);
     const params = c.req.param() as Record<string, string | undefined>;
     const ownCollection = resource.scope === 'user' && params.owner === undefined;

@@ -6,9 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Context, Hono } from 'hono';
-import type { AuthPolicy } from '../auth/auth-policy.js';
 import { pathNotFound } from '../errors/index.js';
-import { identify, type PrincipalsHook } from './authenticate.js';
+import type { Identify } from './authenticate.js';
 import { publicRequestUrl } from './public-url.js';
 import type { Settings } from './settings.js';
 
@@ -33,10 +32,9 @@ export interface UtilityRouteOptions {
   httpApiVersion: string;
   prefix: string;
   settings: Settings;
-  auth: readonly AuthPolicy[];
+  identify: Identify;
   checks: HealthChecks;
   capabilities: Record<string, Capability>;
-  principals: PrincipalsHook | undefined;
 }
 
 /** Mounts the utility endpoints and returns the hello handler, which also answers `/v1/`. */
@@ -44,8 +42,7 @@ export function mountUtilities(
   app: Hono,
   options: UtilityRouteOptions,
 ): (c: Context) => Promise<Response> {
-  const { project, httpApiVersion, prefix, settings, auth, checks, capabilities, principals } =
-    options;
+  const { project, httpApiVersion, prefix, settings, identify, checks, capabilities } = options;
 
   async function hello(c: Context): Promise<Response> {
     const body: Record<string, unknown> = {
@@ -63,7 +60,7 @@ export function mountUtilities(
       capabilities,
     };
     if (settings.eos) body.eos = settings.eos;
-    const user = await identify(auth, c.req.raw, principals);
+    const user = await identify(c.req.raw);
     if (user) body.user = { id: user.id, principals: user.principals };
     return c.json(body);
   }

@@ -1,3 +1,5 @@
+import type { CacheBackend } from '../cache/types.js';
+
 /**
  * Authentication policies: each one reads the credentials it understands from a request.
  * `createApp` tries them in order; the first that recognises the request decides.
@@ -22,7 +24,13 @@ export interface AuthPolicy {
    * The identity behind the request, or `null` when the request carries no credentials this
    * policy understands. Throws an `HttpError` (401) for credentials it understands but refuses.
    */
-  authenticate(request: Request): Promise<Identity | null> | Identity | null;
+  authenticate(request: Request, tools: AuthTools): Promise<Identity | null> | Identity | null;
+}
+
+/** What the app lends its policies. */
+export interface AuthTools {
+  /** The app's cache backend, shared by every process when the backend is. */
+  cache: CacheBackend;
 }
 
 export const EVERYONE = 'system.Everyone';

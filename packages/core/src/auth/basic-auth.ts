@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import type { CacheBackend } from '../cache/types.js';
 import { ERRNO, HttpError } from '../errors/index.js';
 import type { AuthPolicy, Identity } from './auth-policy.js';
 
@@ -17,6 +18,7 @@ export interface BasicAuthOptions {
 }
 
 const CACHE_SIZE = 1024;
+const CACHE_TTL_SECONDS = 3600;
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
@@ -28,26 +30,36 @@ const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export function basicAuth(options: BasicAuthOptions): AuthPolicy {
   if (!options.secret) throw new TypeError('basicAuth needs a non-empty secret');
   const challenge = `Basic realm="${options.realm ?? 'Pawl'}"`;
-  // Recently seen headers: skips an HMAC per request for active users.
+  // Recently seen headers, in process; then the shared cache; then the HMAC itself.
   const recent = new Map<string, string>();
 
-  function userIdFor(header: string): string {
-    const cached = recent.get(header);
-    if (cached) return cached;
-    const credentials = decodeCredentials(header.slice(6).trim(), challenge);
-    const userId = `basicauth:${createHmac('sha256', options.secret).update(credentials).digest('hex')}`;
+  async function userIdFor(header: string, cache: CacheBackend): Promise<string> {
+    const local = recent.get(header);
+    if (local) return local;
+    // The cache key is a digest: credentials never reach the cache.
+    const key = `basicauth:${createHash('sha256').update(options.secret).update(header).digest('hex')}`;
+    const cached = await cache.get(key);
+    const userId =
+      typeof cached === 'string'
+        ? cached
+        : `basicauth:${hmac(decodeCredentials(header.slice(6).trim(), challenge))}`;
+    if (typeof cached !== 'string') await cache.set(key, userId, CACHE_TTL_SECONDS);
     if (recent.size >= CACHE_SIZE) recent.delete(recent.keys().next().value as string);
     recent.set(header, userId);
     return userId;
   }
 
+  function hmac(credentials: string): string {
+    return createHmac('sha256', options.secret).update(credentials).digest('hex');
+  }
+
   return {
     name: 'basicauth',
     challenge,
-    authenticate: function basicAuthenticate(request: Request): Identity | null {
+    authenticate: async function basicAuthenticate(request, tools): Promise<Identity | null> {
       const header = request.headers.get('Authorization');
       if (!header || !/^basic /i.test(header)) return null;
-      return { userId: userIdFor(header) };
+      return { userId: await userIdFor(header, tools.cache) };
     },
   };
 }
