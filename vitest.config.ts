@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^@pawl\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
       { find: /^@pawl\/core$/, replacement: src('./packages/core/src/index.ts') },
+      { find: /^@pawl\/sqlite$/, replacement: src('./packages/sqlite/src/index.ts') },
     ],
   },
   test: {

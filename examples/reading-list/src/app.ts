@@ -1,11 +1,13 @@
 /**
- * The reading-list application: the `articles` resource served by Pawl.
+ * The reading-list application: the `articles` resource served by Pawl under `/v1`, and
+ * the web page that uses it at `/`.
  *
  * @module
  */
 import { type Backends, createApp, type RequestLogger, type Settings } from '@pawl/core';
 import type { Hono } from 'hono';
 import { articles } from './articles.js';
+import { site } from './site.js';
 
 export interface ReadingListOptions {
   /** The HMAC key that turns Basic credentials into user ids. */
@@ -18,7 +20,7 @@ export interface ReadingListOptions {
 }
 
 export function createReadingList(options: ReadingListOptions): Hono {
-  return createApp({
+  const api = createApp({
     project: {
       name: 'reading list',
       version: '0.1.0',
@@ -31,4 +33,6 @@ export function createReadingList(options: ReadingListOptions): Hono {
     settings: options.settings,
     logger: options.logger,
   });
+  // The page's routes come first: Pawl answers every other path, redirecting `/` to `/v1/`.
+  return site().route('/', api);
 }

@@ -1,12 +1,14 @@
 /**
  * Starts the reading list: `PORT` (default 8888), `HOST` (default 127.0.0.1),
- * `USERID_HMAC_SECRET`, `LOG_LEVEL` (default info) and the `PAWL_*` settings come from the
+ * `USERID_HMAC_SECRET`, `LOG_LEVEL` (default info), `DATABASE` (the SQLite file, default
+ * `./reading-list.db`; `:memory:` keeps nothing) and the `PAWL_*` settings come from the
  * environment. Logs are JSON lines on stdout.
  *
  * @module
  */
 import { serve } from '@hono/node-server';
 import { settingsFromEnv } from '@pawl/core';
+import { sqlite } from '@pawl/sqlite';
 import { pino } from 'pino';
 import { createReadingList } from './app.js';
 
@@ -22,18 +24,30 @@ if (secret === DEVELOPMENT_SECRET) {
   );
 }
 
+const database = process.env.DATABASE ?? './reading-list.db';
+// Indexes for what a reading list asks most: unread or favorite articles, newest first.
+const backends = sqlite({
+  path: database,
+  indexes: { articles: ['unread', 'favorite', 'stored_on'] },
+});
+
 const app = createReadingList({
   userIdHmacSecret: secret,
+  backends,
   settings: settingsFromEnv(process.env),
   logger,
 });
 const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
   logger.info(
-    { url: `http://${host}:${info.port}/v1/` },
+    { url: `http://${host}:${info.port}/v1/`, database },
     `reading list ready on http://${host}:${info.port}/v1/`,
   );
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () =>
+    server.close(() => {
+      backends.storage.close().then(() => process.exit(0));
+    }),
+  );
 }

@@ -1,10 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJson } from './read-json.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+const directory = mkdtempSync(join(tmpdir(), 'reading-list-server-'));
 let server: ChildProcess;
 let base = '';
 
@@ -12,7 +16,13 @@ let base = '';
 beforeAll(async () => {
   server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', USERID_HMAC_SECRET: 'server-test' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      USERID_HMAC_SECRET: 'server-test',
+      DATABASE: join(directory, 'server.db'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -36,6 +46,7 @@ afterAll(async () => {
     server.kill('SIGTERM');
     await once(server, 'exit');
   }
+  rmSync(directory, { recursive: true, force: true });
 });
 
 describe('the reading-list server', () => {

@@ -1,0 +1,36 @@
+/**
+ * The tables, as kysely sees them.
+ *
+ * @module
+ */
+
+/** One row per record or tombstone, every collection of every resource in one table. */
+export interface RecordsTable {
+  resource: string;
+  parent_id: string;
+  id: string;
+  last_modified: number;
+  /** `1` for a tombstone. */
+  deleted: number;
+  /** The fields other than `id` and `last_modified`, as JSON text; `{"deleted":true}` for a tombstone. */
+  data: string;
+}
+
+/** The high-water mark of each collection that was ever written or had its timestamp read. */
+export interface TimestampsTable {
+  resource: string;
+  parent_id: string;
+  last_modified: number;
+}
+
+export interface MigrationsTable {
+  version: number;
+  name: string;
+  applied_at: number;
+}
+
+export interface Schema {
+  records: RecordsTable;
+  timestamps: TimestampsTable;
+  pawl_migrations: MigrationsTable;
+}
