@@ -42,10 +42,13 @@ export async function listRecords(
   checkCollection(conditions, timestamp, true);
 
   // Every page shows the collection as of the first page's timestamp (see pagination-token.ts).
+  // The first page needs no bound, and without one an unfiltered count can come from a counter.
   const snapshot = query.token?.snapshot ?? timestamp;
   const filters: Filter[] = [
     ...query.filters,
-    { path: ['last_modified'], operator: 'max', value: snapshot },
+    ...(query.token
+      ? [{ path: ['last_modified'], operator: 'max', value: snapshot } as const]
+      : []),
     ...(await readableOnly(context, request)),
   ];
   const includeDeleted = query.includeDeleted;
