@@ -7,7 +7,7 @@
 import { invalidParameter, invalidPostedData, recordNotFound } from '../errors/index.js';
 import type { Permissions } from '../permission/types.js';
 import { parseFields, selectFields } from '../protocol/partial-fields.js';
-import { checkRecord, parsePreconditions } from '../protocol/preconditions.js';
+import { checkRecord, type Preconditions, parsePreconditions } from '../protocol/preconditions.js';
 import { isObject, mediaType, parseEnvelope } from '../protocol/request-body.js';
 import { isValidRecordId } from '../resource/record-id.js';
 import { jsonEquals } from '../storage/json-order.js';
@@ -53,6 +53,31 @@ async function writableOrNull(
   return existing;
 }
 
+/** The live record PATCH or DELETE acts on: 404 when missing, 412 when `If-Match` fails. */
+async function existingToWrite(
+  context: EndpointContext,
+  request: EndpointRequest,
+  session: StorageSession,
+  id: string,
+  conditions: Preconditions,
+): Promise<StoredRecord> {
+  const existing = await writableOrNull(context, request, session, id);
+  if (!existing && conditions.ifMatch === undefined)
+    throw recordNotFound(context.resource.name, id);
+  checkRecord(conditions, existing, false, await session.timestamp(context.collection));
+  if (!existing) throw recordNotFound(context.resource.name, id);
+  return existing;
+}
+
+/** An `id` in the body must be the one in the URL. */
+function checkBodyId(data: RecordFields | undefined, id: string): void {
+  if (data?.id !== undefined && data.id !== id) {
+    throw invalidPostedData([
+      { location: 'body', name: 'id', description: 'Record id does not match existing record' },
+    ]);
+  }
+}
+
 export async function getRecord(
   context: EndpointContext,
   request: EndpointRequest,
@@ -83,11 +108,7 @@ export async function putRecord(
   checkId(id);
   const conditions = parsePreconditions(request.headers);
   const { data, permissions } = parseEnvelope(request.body, permissionNames(context));
-  if (data?.id !== undefined && data.id !== id) {
-    throw invalidPostedData([
-      { location: 'body', name: 'id', description: 'Record id does not match existing record' },
-    ]);
-  }
+  checkBodyId(data, id);
   return context.storage.transaction(async (session) => {
     const existing = await writableOrNull(context, request, session, id);
     if (!existing && !context.access.create) throw refuse(context, request, true, id);
@@ -108,20 +129,11 @@ export async function patchRecord(
   checkId(id);
   const conditions = parsePreconditions(request.headers);
   const { data: changes = {}, permissions } = parseEnvelope(request.body, permissionNames(context));
-  if (changes.id !== undefined && changes.id !== id) {
-    throw invalidPostedData([
-      { location: 'body', name: 'id', description: 'Record id does not match existing record' },
-    ]);
-  }
+  checkBodyId(changes, id);
   const mergePatch = mediaType(request.headers) === 'application/merge-patch+json';
   const behavior = (request.headers.get('Response-Behavior') ?? 'full').trim().toLowerCase();
   return context.storage.transaction(async (session) => {
-    const existing = await writableOrNull(context, request, session, id);
-    if (!existing && conditions.ifMatch === undefined) {
-      throw recordNotFound(context.resource.name, id);
-    }
-    checkRecord(conditions, existing, false, await session.timestamp(context.collection));
-    if (!existing) throw recordNotFound(context.resource.name, id);
+    const existing = await existingToWrite(context, request, session, id, conditions);
     const { last_modified: _, ...current } = existing;
     const merged = mergePatch ? mergeDeep(current, changes) : { ...current, ...changes };
     // A change of permissions alone is a change too: pollers must see it.
@@ -149,12 +161,7 @@ export async function deleteOneRecord(
   const conditions = parsePreconditions(request.headers);
   const forced = forcedFromQuery(request.url.searchParams);
   return context.storage.transaction(async (session) => {
-    const existing = await writableOrNull(context, request, session, id);
-    if (!existing && conditions.ifMatch === undefined) {
-      throw recordNotFound(context.resource.name, id);
-    }
-    checkRecord(conditions, existing, false, await session.timestamp(context.collection));
-    if (!existing) throw recordNotFound(context.resource.name, id);
+    const existing = await existingToWrite(context, request, session, id, conditions);
     const tombstone = await deleteRecord(context, session, request.user, existing, forced);
     return written(200, tombstone);
   });
