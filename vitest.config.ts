@@ -9,6 +9,8 @@ export default defineConfig({
       { find: /^@pawl\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
       { find: /^@pawl\/core$/, replacement: src('./packages/core/src/index.ts') },
       { find: /^@pawl\/sqlite$/, replacement: src('./packages/sqlite/src/index.ts') },
+      { find: /^@pawl\/postgres$/, replacement: src('./packages/postgres/src/index.ts') },
+      { find: /^@pawl\/redis$/, replacement: src('./packages/redis/src/index.ts') },
     ],
   },
   test: {

@@ -39,6 +39,8 @@ const state = {
   sort: 'newest',
   /** The shown articles by id: those matching the filter. */
   articles: new Map(),
+  /** The list item shown for each article id, and the `last_modified` it shows. */
+  items: new Map(),
   /** The collection ETag the list is in sync with, e.g. `"1795541485998"`. */
   etag: null,
   polling: false,
@@ -61,31 +63,37 @@ function act(task) {
 
 class SignedOut extends Error {}
 
-/** `fetch` with the credentials; a 401 signs out. */
+/**
+ * `fetch` with the credentials, resolving to `{ status, ok, headers, body }` with the JSON
+ * body read. Throws `SignedOut` on a 401, or when the user signed out meanwhile, so that
+ * no answer for one user ever reaches the list of another.
+ */
 async function request(url, { method = 'GET', headers = {}, data } = {}) {
-  if (!state.auth) throw new SignedOut();
+  const auth = state.auth;
+  if (!auth) throw new SignedOut();
   const response = await fetch(url, {
     method,
     headers: {
       Accept: 'application/json',
-      Authorization: state.auth.header,
+      Authorization: auth.header,
       ...(data ? { 'Content-Type': 'application/json' } : {}),
       ...headers,
     },
     body: data ? JSON.stringify({ data }) : undefined,
   });
+  const body = response.status === 304 ? null : await response.json().catch(() => null);
+  if (state.auth !== auth) throw new SignedOut();
   if (response.status === 401) {
     signOut('The server refused these credentials: sign in again.');
     throw new SignedOut();
   }
-  return response;
+  return { status: response.status, ok: response.ok, headers: response.headers, body };
 }
 
-/** The error envelope of a failed response, as an `Error` carrying its `details`. */
-async function apiError(response) {
-  const body = await response.json().catch(() => ({}));
-  const error = new Error(body.message ?? `The server answered ${response.status}`);
-  error.details = body.details;
+/** The error envelope of a failed answer, as an `Error` carrying its `details`. */
+function apiError({ status, body }) {
+  const error = new Error(body?.message ?? `The server answered ${status}`);
+  error.details = body?.details;
   return error;
 }
 
@@ -97,9 +105,9 @@ async function fetchAll(url, headers = {}) {
   while (next) {
     const response = await request(next, { headers: etag ? {} : headers });
     if (response.status === 304) return null;
-    if (!response.ok) throw await apiError(response);
+    if (!response.ok) throw apiError(response);
     etag ??= response.headers.get('ETag');
-    records.push(...(await response.json()).data);
+    records.push(...response.body.data);
     next = response.headers.get('Next-Page');
   }
   return { records, etag };
@@ -144,10 +152,10 @@ function apply(record) {
 async function add(title, url) {
   const response = await request(`${API}/articles`, { method: 'POST', data: { title, url } });
   if (!response.ok) {
-    showFormErrors(response.status, await apiError(response));
+    showFormErrors(response.status, apiError(response));
     return;
   }
-  const { data } = await response.json();
+  const { data } = response.body;
   apply(data);
   render();
   $('add-form').reset();
@@ -162,29 +170,50 @@ async function write(article, method, data) {
     data,
   });
   if (response.status === 412) return reload(article.id);
-  if (!response.ok) throw await apiError(response);
-  apply((await response.json()).data);
+  if (!response.ok) throw apiError(response);
+  apply(response.body.data);
   render();
 }
 
 async function reload(id) {
   const response = await request(`${API}/articles/${id}`);
   if (response.status === 404) apply({ id, deleted: true });
-  else if (response.ok) apply((await response.json()).data);
-  else throw await apiError(response);
+  else if (response.ok) apply(response.body.data);
+  else throw apiError(response);
   render();
   say(CONFLICT, 'conflict');
 }
 
+/** Shows the articles in order, rebuilding only the items whose record changed. */
 function render() {
   const list = $('articles');
-  const focused = document.activeElement?.closest?.('[data-id] [data-action]');
+  const focused = document.activeElement?.closest('[data-id] [data-action]');
   const restore = focused && {
     id: focused.closest('[data-id]').dataset.id,
     action: focused.dataset.action,
   };
+  for (const [id, { element }] of state.items) {
+    if (!state.articles.has(id)) {
+      element.remove();
+      state.items.delete(id);
+    }
+  }
   const articles = [...state.articles.values()].sort(compareArticles);
-  list.replaceChildren(...articles.map(articleItem));
+  let cursor = list.firstElementChild;
+  for (const article of articles) {
+    let item = state.items.get(article.id);
+    if (item?.version !== article.last_modified) {
+      const element = articleItem(article);
+      if (item) {
+        item.element.replaceWith(element);
+        if (cursor === item.element) cursor = element;
+      }
+      item = { version: article.last_modified, element };
+      state.items.set(article.id, item);
+    }
+    if (item.element === cursor) cursor = cursor.nextElementSibling;
+    else list.insertBefore(item.element, cursor);
+  }
   if (restore) {
     list
       .querySelector(`[data-id="${CSS.escape(restore.id)}"] [data-action="${restore.action}"]`)
@@ -226,70 +255,69 @@ function h(tag, attributes = {}, ...children) {
 
 function articleItem(article) {
   const titleId = `title-${article.id}`;
-  const host = hostOf(article.url);
-  const details = [host && h('span', { class: 'host' }, host)];
-  if (article.author?.name) details.push(h('span', {}, article.author.name));
-  if (article.word_count) details.push(h('span', {}, `${Math.ceil(article.word_count / 230)} min`));
-  if (article.stored_on) {
-    const stored = new Date(article.stored_on);
-    details.push(h('time', { datetime: stored.toISOString() }, dateFormat.format(stored)));
-  }
-  const body = h(
-    'div',
-    { class: 'article-body' },
+  const item = h(
+    'li',
+    { class: article.unread ? 'article' : 'article is-read', 'data-id': article.id },
     h(
       'h3',
       {},
       h('a', { id: titleId, href: safeHref(article.url), rel: 'noreferrer' }, article.title),
     ),
-    h('p', { class: 'details' }, ...details.filter(Boolean)),
+    h('p', { class: 'details' }, ...articleDetails(article)),
   );
-  if (article.excerpt) body.append(h('p', { class: 'excerpt' }, article.excerpt));
-  if (article.tags?.length) {
-    body.append(
-      h(
+  if (article.excerpt) item.append(h('p', { class: 'excerpt' }, article.excerpt));
+  const tags = article.tags?.length
+    ? h(
         'ul',
         { class: 'tags', 'aria-label': 'Tags' },
         ...article.tags.map((tag) => h('li', {}, tag)),
-      ),
-    );
-  }
-  const actions = h(
-    'div',
-    { class: 'actions' },
+      )
+    : '';
+  item.append(h('div', { class: 'article-foot' }, tags, articleActions(article, titleId)));
+  return item;
+}
+
+/** Read state, site, author, reading time and the date it was stored. */
+function articleDetails(article) {
+  const details = [
     h(
       'span',
       { class: article.unread ? 'badge unread' : 'badge' },
       article.unread ? 'Unread' : 'Read',
     ),
+  ];
+  const host = hostOf(article.url);
+  if (host) details.push(h('span', { class: 'host' }, host));
+  if (article.author?.name) details.push(h('span', {}, article.author.name));
+  if (article.word_count) {
+    details.push(h('span', {}, `${Math.ceil(article.word_count / 230)} min read`));
+  }
+  if (article.stored_on) {
+    const stored = new Date(article.stored_on);
+    details.push(h('time', { datetime: stored.toISOString() }, dateFormat.format(stored)));
+  }
+  return details;
+}
+
+/** The buttons of an article; each is described by its title for screen readers. */
+function articleActions(article, titleId) {
+  const button = (action, attributes, ...content) =>
     h(
       'button',
-      { type: 'button', 'data-action': 'read', 'aria-describedby': titleId },
-      article.unread ? 'Mark read' : 'Mark unread',
-    ),
-    h(
-      'button',
-      {
-        type: 'button',
-        class: 'favorite',
-        'data-action': 'favorite',
-        'aria-pressed': article.favorite === true,
-        'aria-describedby': titleId,
-      },
+      { type: 'button', 'data-action': action, 'aria-describedby': titleId, ...attributes },
+      ...content,
+    );
+  return h(
+    'div',
+    { class: 'actions' },
+    button('read', {}, article.unread ? 'Mark read' : 'Mark unread'),
+    button(
+      'favorite',
+      { class: 'favorite', 'aria-pressed': article.favorite === true },
       h('span', { 'aria-hidden': 'true' }, article.favorite ? '★ ' : '☆ '),
       'Favourite',
     ),
-    h(
-      'button',
-      { type: 'button', class: 'danger', 'data-action': 'delete', 'aria-describedby': titleId },
-      'Delete',
-    ),
-  );
-  return h(
-    'li',
-    { class: article.unread ? 'article' : 'article is-read', 'data-id': article.id },
-    body,
-    actions,
+    button('delete', { class: 'danger' }, 'Delete'),
   );
 }
 
@@ -314,10 +342,9 @@ function showFormErrors(status, error) {
   }
   const details = Array.isArray(error.details) ? error.details : [];
   const unplaced = [];
-  for (const detail of details) {
-    if (detail.name === 'title' || detail.name === 'url')
-      fieldError(detail.name, detail.description);
-    else unplaced.push(`${detail.name}: ${detail.description}`);
+  for (const { name, description } of details) {
+    if (name === 'title' || name === 'url') fieldError(name, description);
+    else unplaced.push(`${name}: ${description}`);
   }
   if (details.length === 0) unplaced.push(error.message);
   $('add-error').textContent = unplaced.join('; ');
@@ -369,8 +396,8 @@ function signOut(text = 'Signed out.') {
   state.auth = null;
   state.etag = null;
   state.articles = new Map();
+  render();
   sessionStorage.removeItem(SESSION_KEY);
-  $('articles').replaceChildren();
   $('account').hidden = true;
   $('library').hidden = true;
   $('sign-in').hidden = false;
@@ -396,19 +423,20 @@ $('add-form').addEventListener('submit', (event) => {
   act(() => add(title, url));
 });
 
+/** What each button of an article does. */
+const ACTIONS = {
+  read: (article) => write(article, 'PATCH', { unread: !article.unread }),
+  favorite: (article) => write(article, 'PATCH', { favorite: !article.favorite }),
+  delete: (article) => write(article, 'DELETE'),
+};
+
 $('articles').addEventListener('click', (event) => {
   const button = event.target.closest('button[data-action]');
   if (!button) return;
   const id = button.closest('[data-id]').dataset.id;
   act(() => {
     const article = state.articles.get(id);
-    if (!article) return;
-    if (button.dataset.action === 'read')
-      return write(article, 'PATCH', { unread: !article.unread });
-    if (button.dataset.action === 'favorite') {
-      return write(article, 'PATCH', { favorite: !article.favorite });
-    }
-    return write(article, 'DELETE');
+    return article && ACTIONS[button.dataset.action](article);
   });
 });
 

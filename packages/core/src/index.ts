@@ -34,6 +34,7 @@ export type { PermissionBackend, Permissions } from './permission/types.js';
 export {
   defineResource,
   type HookContext,
+  type HookResult,
   type RecordSchema,
   type RequestUser,
   type Resource,

@@ -10,8 +10,16 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, posix, relative } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -56,7 +64,11 @@ function extractSamples(doc: string, text: string): Sample[] {
     for (; end < lines.length; end++) {
       const closing = (lines[end] ?? '').trimStart();
       if (closing.startsWith(fence) && closing.slice(fence.length).trim() === '') break;
-      body.push((lines[end] ?? '').startsWith(indent) ? (lines[end] ?? '').slice(indent.length) : (lines[end] ?? ''));
+      body.push(
+        (lines[end] ?? '').startsWith(indent)
+          ? (lines[end] ?? '').slice(indent.length)
+          : (lines[end] ?? ''),
+      );
     }
     const start = i + 1;
     i = end;
@@ -157,13 +169,14 @@ function parseDiagnostics(output: string, byFile: Map<string, Sample>): Diagnost
 
 function describeDiagnostic({ sample, file, line, message }: Diagnostic): string {
   if (!sample) return `${file}:${line}: ${message}`;
-  return `${sample.doc} ts block ${sample.block} (fence at line ${sample.line}; line ${line} of the block, ${sample.doc}:${sample.line + line}): ${message}`;
+  return `${sample.doc}:${sample.line + line} (ts block ${sample.block}, written to ${sample.file}): ${message}`;
 }
 
 describe('documentation samples', () => {
   afterAll(() => {
     // Left behind, the files would be linted and type-checked with the sources.
-    rmSync(SAMPLES, { recursive: true, force: true });
+    // PAWL_KEEP_SAMPLES=1 keeps them, to run tsc on them by hand.
+    if (!process.env.PAWL_KEEP_SAMPLES) rmSync(SAMPLES, { recursive: true, force: true });
   });
 
   it('type-check, every ```ts block of README.md and docs/*.md', () => {
@@ -196,14 +209,22 @@ describe('documentation samples', () => {
     writeFileSync(join(SAMPLES, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2));
 
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const run = spawnSync(process.execPath, [tsc, '-p', join(SAMPLES, 'tsconfig.json'), '--pretty', 'false'], {
-      cwd: SAMPLES,
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [tsc, '-p', join(SAMPLES, 'tsconfig.json'), '--pretty', 'false'],
+      {
+        cwd: SAMPLES,
+        encoding: 'utf8',
+      },
+    );
     const output = `${run.stdout}${run.stderr}`;
     const diagnostics = parseDiagnostics(output, byFile);
     const report = diagnostics.map(describeDiagnostic);
-    if (run.status !== 0 && report.length === 0) report.push(output.trim() || `tsc exited with ${run.status}`);
-    expect(report, `Samples that do not compile (${basename(SAMPLES)}):\n${report.join('\n')}`).toEqual([]);
+    if (run.status !== 0 && report.length === 0)
+      report.push(output.trim() || `tsc exited with ${run.status}`);
+    expect(
+      report,
+      `Samples that do not compile (files in ${relative(ROOT, SAMPLES)}):\n${report.join('\n')}`,
+    ).toEqual([]);
   }, 60_000);
 });

@@ -186,7 +186,8 @@ describe('sharing in a user-scoped resource', () => {
       auth: BOB,
       body: { data: { title: 'x', url: 'https://example.com/x' } },
     });
-    expect(put.status).toBe(403);
+    // Bob cannot read Alice's collection, so he cannot learn whether `planted` exists.
+    expect(put.status).toBe(404);
     expect(ids(await call(app, 'GET', '/v1/articles'))).toEqual([]);
   });
 
@@ -290,6 +291,9 @@ describe('shared and nested resources', () => {
     expect(
       (await call(app, 'PATCH', '/v1/buckets/b1', { auth: BOB, body: { data: { x: 1 } } })).status,
     ).toBe(403);
+    // Who may create children may read the parent, and finds it in the list.
+    expect((await call(app, 'GET', '/v1/buckets/b1', { auth: BOB })).status).toBe(200);
+    expect(ids(await call(app, 'GET', '/v1/buckets', { auth: BOB }))).toEqual(['b1']);
     expect(ids(await call(app, 'GET', '/v1/buckets/b1/collections', { auth: BOB }))).toEqual([
       'bobs',
     ]);
@@ -297,7 +301,8 @@ describe('shared and nested resources', () => {
       auth: CAROL,
       body: { data: {} },
     });
-    expect(denied.status).toBe(403);
+    // Carol may not read b1: whether `carols` exists must not leak, so 404 rather than 403.
+    expect(denied.status).toBe(404);
   });
 
   it('answers 404 under a missing parent to those who may read it, 403 to others', async () => {
@@ -383,5 +388,30 @@ describe('shared and nested resources', () => {
     });
     expect(clash.status).toBe(409);
     expect(JSON.stringify(clash.body)).not.toContain('alice only');
+  });
+});
+
+describe('fixes to what permissions reveal', () => {
+  it('keeps sharing when a PUT carries no permissions', async () => {
+    const app = makeApp();
+    const record = await shared(app, { read: [bob] });
+    const put = await call(app, 'PUT', `/v1/articles/${record.id}`, {
+      body: { data: { title: 'Renamed', url: record.url } },
+    });
+    expect(put.body.permissions.read).toEqual([bob]);
+    expect(
+      (await call(app, 'GET', `/v1/users/${alice}/articles/${record.id}`, { auth: BOB })).status,
+    ).toBe(200);
+  });
+
+  it('tells an anonymous caller nothing about a collection timestamp it may not read', async () => {
+    const app = makeApp();
+    await createArticle(app);
+    const response = await call(app, 'GET', `/v1/users/${alice}/articles`, {
+      auth: null,
+      headers: { 'If-None-Match': '"99999999999999"' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('ETag')).toBeNull();
   });
 });

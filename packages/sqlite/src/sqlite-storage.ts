@@ -4,43 +4,33 @@
  * @module
  */
 
-import { accessSync, constants, statSync } from 'node:fs';
 import type { CollectionRef, StorageBackend, StorageSession } from '@pawl/core';
-import { Kysely, SqliteDialect, sql } from 'kysely';
-import { isFileDatabase, openDatabase } from './database.js';
+import type { Kysely } from 'kysely';
+import {
+  type Connection,
+  closedError,
+  type SqliteConnectionOptions,
+  withConnection,
+} from './connection.js';
 import { type PurgeOptions, purgeTombstones } from './purge.js';
 import type { Sql } from './query/condition.js';
 import { type FieldResolver, fieldResolver } from './query/fields.js';
 import { type IndexDeclarations, planExpressionIndexes } from './schema/expression-indexes.js';
-import { applyMigrations } from './schema/migrations.js';
 import type { Schema } from './schema/tables.js';
 import { createSession, type SessionContext } from './session.js';
-import { cacheStatements } from './statement-cache.js';
-import { immediateTransaction } from './transaction.js';
 
-export interface SqliteStorageOptions {
-  /** The database file, created when missing; `':memory:'` for a private in-memory database. */
-  readonly path: string;
+/** What a storage adds to its connection's options. */
+export interface StorageOptions {
   /**
    * Fields to index, per resource name (`{ articles: ['unread', 'author.name'] }`), so that
    * filtering and sorting on them reads an index instead of scanning the collection.
    */
   readonly indexes?: IndexDeclarations;
-  /** How long a write waits for another process's write lock, in milliseconds. Default 5000. */
-  readonly busyTimeout?: number;
-  /** The source of timestamps, in milliseconds. Defaults to `Date.now`. */
+  /** The source of time, in milliseconds (timestamps, cache expiry). Defaults to `Date.now`. */
   readonly clock?: () => number;
-  /** Receives every statement run, with its parameters and duration (to find slow queries). */
-  readonly log?: (query: QueryLog) => void;
 }
 
-export interface QueryLog {
-  readonly sql: string;
-  readonly parameters: readonly unknown[];
-  readonly durationMs: number;
-  /** Set when the statement failed. */
-  readonly error?: unknown;
-}
+export interface SqliteStorageOptions extends SqliteConnectionOptions, StorageOptions {}
 
 /** The SQLite storage: a `StorageBackend` that can also purge tombstones. */
 export interface SqliteStorage extends StorageBackend {
@@ -56,13 +46,67 @@ function render(database: Kysely<Schema>, fragment: Sql): string {
 }
 
 /**
- * Opens (creating and migrating it as needed) a SQLite storage backend.
+ * The storage on `connection`, creating the expression indexes of `options.indexes`.
  *
  * Writes run in `BEGIN IMMEDIATE` transactions, one at a time per process and serialized with
  * other processes by SQLite's write lock; timestamps are computed inside them, so they stay
  * strictly increasing per collection even with several processes on one file. Inside
  * `transaction(work)`, use only the session `work` receives: calling the storage itself there
  * waits for the transaction to end, forever.
+ */
+export function storageOn(connection: Connection, options: StorageOptions): SqliteStorage {
+  const { database } = connection;
+  const plan = planExpressionIndexes(options.indexes ?? {}, (fragment) =>
+    render(database, fragment),
+  );
+  for (const statement of plan.statements) connection.exec(statement);
+  const lease = connection.lease();
+
+  const plain = fieldResolver(new Set());
+  const resolvers = new Map<string, FieldResolver>(
+    [...plan.indexed].map(([resource, keys]) => [resource, fieldResolver(keys)]),
+  );
+  const context: SessionContext = {
+    clock: options.clock ?? Date.now,
+    fields: (resource) => resolvers.get(resource) ?? plain,
+  };
+  const autocommit = createSession(database, context);
+
+  /** `call`, refused once the storage is closed (its connection may serve other backends). */
+  function whileOpen<A extends unknown[], R>(
+    call: (...args: A) => Promise<R>,
+  ): (...args: A) => Promise<R> {
+    return (...args) => (lease.closed ? Promise.reject(closedError('storage')) : call(...args));
+  }
+
+  function transaction<T>(work: (session: StorageSession) => Promise<T>): Promise<T> {
+    if (lease.closed) return Promise.reject(closedError('storage'));
+    return connection.transaction((executor) => work(createSession(executor, context)));
+  }
+
+  return {
+    name: 'sqlite',
+    capabilities: { transactions: true },
+    get: whileOpen(autocommit.get),
+    list: whileOpen(autocommit.list),
+    count: whileOpen(autocommit.count),
+    timestamp: whileOpen(autocommit.timestamp),
+    put: (collection, record, writeOptions) =>
+      transaction((session) => session.put(collection, record, writeOptions)),
+    delete: (collection, id, writeOptions) =>
+      transaction((session) => session.delete(collection, id, writeOptions)),
+    transaction,
+    purgeTombstones: whileOpen((collection?: CollectionRef, purgeOptions?: PurgeOptions) =>
+      purgeTombstones(database, collection, purgeOptions),
+    ),
+    heartbeat: async () => !lease.closed && (await connection.heartbeat()),
+    close: () => lease.close(),
+  };
+}
+
+/**
+ * Opens (creating and migrating it as needed) a SQLite storage backend on its own connection.
+ * To keep permissions and cached values in the same file, open all three with `sqlite()`.
  *
  * @example
  * ```ts
@@ -73,82 +117,5 @@ function render(database: Kysely<Schema>, fragment: Sql): string {
  * ```
  */
 export function sqliteStorage(options: SqliteStorageOptions): SqliteStorage {
-  const { path, log } = options;
-  const raw = openDatabase(path, options);
-  const database = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: cacheStatements(raw) }),
-    log: log
-      ? (event) =>
-          log({
-            sql: event.query.sql,
-            parameters: event.query.parameters,
-            durationMs: event.queryDurationMillis,
-            ...(event.level === 'error' ? { error: event.error } : {}),
-          })
-      : undefined,
-  });
-  let indexed: ReadonlyMap<string, ReadonlySet<string>>;
-  try {
-    const plan = planExpressionIndexes(options.indexes ?? {}, (fragment) =>
-      render(database, fragment),
-    );
-    applyMigrations(raw);
-    for (const statement of plan.statements) raw.exec(statement);
-    indexed = plan.indexed;
-  } catch (error) {
-    raw.close();
-    throw error;
-  }
-  // The file as opened: if it is deleted or replaced, this connection writes to a ghost.
-  const opened = isFileDatabase(path) ? statSync(path) : undefined;
-
-  const plain = fieldResolver(new Set());
-  const resolvers = new Map<string, FieldResolver>(
-    [...indexed].map(([resource, keys]) => [resource, fieldResolver(keys)]),
-  );
-  const context: SessionContext = {
-    clock: options.clock ?? Date.now,
-    fields: (resource) => resolvers.get(resource) ?? plain,
-  };
-  const autocommit = createSession(database, context);
-
-  function write<T>(work: (session: StorageSession) => Promise<T>): Promise<T> {
-    return immediateTransaction(database, (connection) => work(createSession(connection, context)));
-  }
-
-  return {
-    name: 'sqlite',
-    capabilities: { transactions: true },
-    get: autocommit.get,
-    list: autocommit.list,
-    count: autocommit.count,
-    timestamp: autocommit.timestamp,
-    put: (collection, record, writeOptions) =>
-      write((session) => session.put(collection, record, writeOptions)),
-    delete: (collection, id, writeOptions) =>
-      write((session) => session.delete(collection, id, writeOptions)),
-    transaction: write,
-    purgeTombstones: (collection, purgeOptions) =>
-      purgeTombstones(database, collection, purgeOptions),
-
-    async heartbeat() {
-      try {
-        if (opened) {
-          const current = statSync(path);
-          if (current.ino !== opened.ino || current.dev !== opened.dev) return false;
-          accessSync(path, constants.R_OK | constants.W_OK);
-        }
-        await sql`SELECT count(*) FROM pawl_migrations`.execute(database);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-
-    async close() {
-      await database.destroy();
-      // kysely opens its driver on the first query; closing before one leaves the file open.
-      raw.close();
-    },
-  };
+  return withConnection(options, (connection) => storageOn(connection, options));
 }

@@ -76,7 +76,10 @@ describe('hostile field names', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .all();
     expect(tables).toEqual([
+      { name: 'cache' },
+      { name: 'collection_counts' },
       { name: 'pawl_migrations' },
+      { name: 'permissions' },
       { name: 'records' },
       { name: 'timestamps' },
     ]);

@@ -41,6 +41,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): AuthPolicy {
   const lookup = typeof options.keys === 'function' ? options.keys : staticLookup(options.keys);
   return {
     name: 'apikey',
+    challenge: `ApiKey header="${header}"`,
     authenticate: async function apiKeyAuthenticate(request: Request): Promise<Identity | null> {
       const sent = request.headers.get(header);
       if (sent === null) return null;
@@ -50,6 +51,7 @@ export function apiKeyAuth(options: ApiKeyAuthOptions): AuthPolicy {
           code: 401,
           errno: ERRNO.INVALID_AUTH_TOKEN,
           message: `Invalid ${header}`,
+          headers: { 'WWW-Authenticate': `ApiKey header="${header}"` },
         });
       }
       if (found.access === 'read' && !READ_METHODS.has(request.method)) {

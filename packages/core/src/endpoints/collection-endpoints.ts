@@ -38,6 +38,8 @@ export async function listRecords(
   const conditions = parsePreconditions(request.headers);
   const params = request.url.searchParams;
   const query = parseListParameters(resource, params, settings.maxPageSize);
+  // Who may see nothing learns nothing, not even the collection timestamp.
+  const readable = await readableOnly(context, request);
   const timestamp = await storage.timestamp(collection);
   checkCollection(conditions, timestamp, true);
 
@@ -49,7 +51,7 @@ export async function listRecords(
     ...(query.token
       ? [{ path: ['last_modified'], operator: 'max', value: snapshot } as const]
       : []),
-    ...(await readableOnly(context, request)),
+    ...readable,
   ];
   const includeDeleted = query.includeDeleted;
   // Later pages describe the collection as of the first page: their ETag says so, and a
@@ -91,11 +93,8 @@ export async function listRecords(
 async function readableOnly(context: EndpointContext, request: EndpointRequest): Promise<Filter[]> {
   if (context.access.read) return [];
   const { recordsPath } = context.place;
-  const objectIds = await context.permission.accessible(recordsPath, request.principals, [
-    'read',
-    'write',
-    OWNER,
-  ]);
+  const granting = [OWNER, ...permissionNames(context)];
+  const objectIds = await context.permission.accessible(recordsPath, request.principals, granting);
   if (objectIds.length === 0 && !request.user) throw unauthorized(context.challenge);
   const ids = objectIds.map((objectId) => objectId.slice(recordsPath.length + 1));
   return [{ path: ['id'], operator: 'in', value: ids }];

@@ -88,7 +88,9 @@ export async function getRecord(
   const fields = parseFields(context.resource, request.url.searchParams.get('_fields'));
   const record = await context.storage.get(context.collection, id);
   const rights = record ? await rightsOn(context, request, id) : null;
-  if (rights ? !rights.read : !context.access.read) throw refuse(context, request, false, id);
+  if (rights ? !rights.read : !context.access.read) {
+    throw refuse(context, request, rights?.known ?? false, id);
+  }
   if (!record && conditions.ifMatch === undefined) throw recordNotFound(context.resource.name, id);
   checkRecord(conditions, record, true, await context.storage.timestamp(context.collection));
   if (!record) throw recordNotFound(context.resource.name, id);
@@ -111,12 +113,16 @@ export async function putRecord(
   checkBodyId(data, id);
   return context.storage.transaction(async (session) => {
     const existing = await writableOrNull(context, request, session, id);
-    if (!existing && !context.access.create) throw refuse(context, request, true, id);
+    if (!existing && !context.access.create) {
+      throw refuse(context, request, context.access.read, id);
+    }
     checkRecord(conditions, existing, false, await session.timestamp(context.collection));
     const record = existing
       ? await updateRecord(context, session, request.user, existing, data ?? existing, false)
       : await createRecord(context, session, request.user, { ...(data ?? {}), id });
-    await storePermissions(context, request, id, permissions, existing ? 'replace' : 'create');
+    // Without `permissions`, a replacement keeps the record's sharing as it was.
+    const mode = existing ? (permissions ? 'replace' : 'merge') : 'create';
+    await storePermissions(context, request, id, permissions, mode);
     return written(existing ? 200 : 201, record, record, await visiblePermissions(context, id));
   });
 }

@@ -99,6 +99,9 @@ export function recordAccess(
 ): RecordAccess {
   const write = collection.write || holds(permissions, ['write', OWNER], principals);
   const read = write || collection.read || holds(permissions, ['read'], principals);
-  const known = read || holds(permissions, Object.keys(permissions ?? {}), principals);
-  return { read, write, known };
+  // Whoever may create children of a record may read it (and so knows it exists).
+  const creates = Object.keys(permissions ?? {}).filter((name) => name.endsWith(':create'));
+  const canCreate = holds(permissions, creates, principals);
+  const known = read || canCreate || holds(permissions, Object.keys(permissions ?? {}), principals);
+  return { read: read || canCreate, write, known };
 }

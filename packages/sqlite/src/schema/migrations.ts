@@ -51,6 +51,72 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE deleted = 1`,
     ],
   },
+  {
+    version: 3,
+    name: 'permissions',
+    statements: [
+      // The primary key serves `get` and `delete` (an object id, or the range of those below
+      // it); the index serves `accessible`: per principal and permission, a range of ids.
+      `CREATE TABLE permissions (
+        object_id TEXT NOT NULL,
+        permission TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        PRIMARY KEY (object_id, permission, principal)
+      ) STRICT, WITHOUT ROWID`,
+      `CREATE INDEX permissions_accessible ON permissions (principal, permission, object_id)`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'cache',
+    statements: [
+      `CREATE TABLE cache (
+        key TEXT NOT NULL PRIMARY KEY,
+        value TEXT NOT NULL CHECK (json_valid(value)),
+        expires_at REAL NOT NULL
+      ) STRICT, WITHOUT ROWID`,
+      `CREATE INDEX cache_expiry ON cache (expires_at)`,
+    ],
+  },
+  {
+    version: 5,
+    name: 'live record counts',
+    statements: [
+      `CREATE TABLE collection_counts (
+        resource TEXT NOT NULL,
+        parent_id TEXT NOT NULL,
+        live INTEGER NOT NULL,
+        PRIMARY KEY (resource, parent_id)
+      ) STRICT, WITHOUT ROWID`,
+      `INSERT INTO collection_counts (resource, parent_id, live)
+        SELECT resource, parent_id, count(*) FROM records WHERE deleted = 0
+        GROUP BY resource, parent_id`,
+      // Triggers keep the counts in the transaction of every change to `records`, whoever
+      // makes it: a put of a new record or over a tombstone adds one, a delete takes one
+      // away, replacing a live record or purging tombstones changes nothing.
+      `CREATE TRIGGER records_count_insert AFTER INSERT ON records WHEN NEW.deleted = 0
+      BEGIN
+        INSERT INTO collection_counts (resource, parent_id, live)
+          VALUES (NEW.resource, NEW.parent_id, 1)
+          ON CONFLICT (resource, parent_id) DO UPDATE SET live = live + 1;
+      END`,
+      `CREATE TRIGGER records_count_update AFTER UPDATE OF resource, parent_id, deleted ON records
+        WHEN OLD.deleted IS NOT NEW.deleted OR OLD.resource IS NOT NEW.resource
+          OR OLD.parent_id IS NOT NEW.parent_id
+      BEGIN
+        UPDATE collection_counts SET live = live - 1
+          WHERE OLD.deleted = 0 AND resource = OLD.resource AND parent_id = OLD.parent_id;
+        INSERT INTO collection_counts (resource, parent_id, live)
+          SELECT NEW.resource, NEW.parent_id, 1 WHERE NEW.deleted = 0
+          ON CONFLICT (resource, parent_id) DO UPDATE SET live = live + 1;
+      END`,
+      `CREATE TRIGGER records_count_delete AFTER DELETE ON records WHEN OLD.deleted = 0
+      BEGIN
+        UPDATE collection_counts SET live = live - 1
+          WHERE resource = OLD.resource AND parent_id = OLD.parent_id;
+      END`,
+    ],
+  },
 ];
 
 export interface MigrationResult {

@@ -23,6 +23,13 @@ export interface TimestampsTable {
   last_modified: number;
 }
 
+/** The number of live records (tombstones aside) of each collection, kept by triggers. */
+export interface CollectionCountsTable {
+  resource: string;
+  parent_id: string;
+  live: number;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -32,5 +39,6 @@ export interface MigrationsTable {
 export interface Schema {
   records: RecordsTable;
   timestamps: TimestampsTable;
+  collection_counts: CollectionCountsTable;
   pawl_migrations: MigrationsTable;
 }

@@ -1,0 +1,90 @@
+/**
+ * The statements of the bare server: the SQL that `@pawl/sqlite` runs for each benchmarked
+ * request (same tables, same expressions, so the same indexes serve them), prepared once on
+ * a better-sqlite3 connection.
+ *
+ * @module
+ */
+import type { Database } from 'better-sqlite3';
+
+/** A record row as stored. */
+export interface Row {
+  id: string;
+  last_modified: number;
+  deleted: number;
+  data: string;
+}
+
+/** A prepared statement, as the server uses one. */
+export interface Prepared<T> {
+  get(...parameters: unknown[]): T | undefined;
+  all(...parameters: unknown[]): T[];
+  run(...parameters: unknown[]): unknown;
+}
+
+/** The canonical sort key of a JSON field, as the expression indexes spell it. */
+function key(field: string): string {
+  const path = `'$."${field}"'`;
+  const value = `json_extract(data, ${path})`;
+  return `CASE json_type(data, ${path}) WHEN 'integer' THEN ${value} WHEN 'real' THEN ${value} WHEN 'text' THEN ${value} WHEN 'array' THEN CAST(${value} AS BLOB) WHEN 'object' THEN CAST(${value} AS BLOB) ELSE -9e999 END`;
+}
+
+function flag(field: string): string {
+  return `CASE json_type(data, '$."${field}"') WHEN 'true' THEN 1 WHEN 'false' THEN 2 ELSE 0 END`;
+}
+
+const COLUMNS = 'SELECT r.id, r.last_modified, r.deleted, r.data FROM records AS r';
+const COLLECTION = 'r.resource = ? AND r.parent_id = ?';
+const UNREAD = `(${key('unread')} = -9e999 AND ${flag('unread')} = 1)`;
+const NEWEST = 'ORDER BY r.last_modified DESC, r.id ASC';
+/** A url equality with the path bound, as for a field without an index. */
+const URL_KEY = `CASE json_type(data, ?) WHEN 'integer' THEN json_extract(data, ?) WHEN 'real' THEN json_extract(data, ?) WHEN 'text' THEN json_extract(data, ?) WHEN 'array' THEN CAST(json_extract(data, ?) AS BLOB) WHEN 'object' THEN CAST(json_extract(data, ?) AS BLOB) ELSE -9e999 END`;
+export const URL_PATH = '$."url"';
+
+export function prepareStatements(db: Database) {
+  const statement = <T = unknown>(sql: string): Prepared<T> => db.prepare<unknown[], T>(sql);
+  return {
+    timestamp: statement<{ last_modified: number }>(
+      'SELECT last_modified FROM timestamps WHERE resource = ? AND parent_id = ?',
+    ),
+    writeTimestamp: statement(
+      'INSERT INTO timestamps (resource, parent_id, last_modified) VALUES (?, ?, ?) ON CONFLICT (resource, parent_id) DO UPDATE SET last_modified = ?',
+    ),
+    get: statement<Row>(`${COLUMNS} WHERE ${COLLECTION} AND r.id = ? AND r.deleted = 0`),
+    /** `?unread=true&_sort=-stored_on`, first page. */
+    countUnread: statement<{ count: number }>(
+      `SELECT count(*) AS count FROM records AS r WHERE ${COLLECTION} AND r.deleted = 0 AND ${UNREAD}`,
+    ),
+    listUnread: statement<Row>(
+      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND ${UNREAD} ORDER BY ${key('stored_on')} DESC, ${flag('stored_on')} DESC, r.last_modified DESC, r.id ASC LIMIT ?`,
+    ),
+    /** Default sort, first page. */
+    count: statement<{ count: number }>(
+      `SELECT count(*) AS count FROM records AS r WHERE ${COLLECTION} AND r.deleted = 0`,
+    ),
+    list: statement<Row>(`${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 ${NEWEST} LIMIT ?`),
+    /** Default sort, a later page: the snapshot bound, then the keyset position. */
+    countBefore: statement<{ count: number }>(
+      `SELECT count(*) AS count FROM records AS r WHERE ${COLLECTION} AND r.deleted = 0 AND +r.last_modified <= ?`,
+    ),
+    listAfter: statement<Row>(
+      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND +r.last_modified <= ? AND (r.last_modified <= ? AND (r.last_modified < ? OR (r.last_modified = ? AND r.id > ?))) ${NEWEST} LIMIT ?`,
+    ),
+    /** `_since`: tombstones included. */
+    countSince: statement<{ count: number }>(
+      `SELECT count(*) AS count FROM records AS r WHERE ${COLLECTION} AND r.last_modified > ?`,
+    ),
+    listSince: statement<Row>(
+      `${COLUMNS} WHERE ${COLLECTION} AND r.last_modified > ? ${NEWEST} LIMIT ?`,
+    ),
+    /** The uniqueness check of `url`. */
+    sameUrl: statement<Row>(
+      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND (${URL_KEY} = ? AND CASE json_type(data, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 2 ELSE 0 END = 0) ORDER BY r.id ASC LIMIT ?`,
+    ),
+    put: statement(
+      'INSERT INTO records (resource, parent_id, id, last_modified, deleted, data) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (resource, parent_id, id) DO UPDATE SET last_modified = ?, deleted = 0, data = ?',
+    ),
+  };
+}
+
+export type Statements = ReturnType<typeof prepareStatements>;

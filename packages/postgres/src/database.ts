@@ -1,0 +1,105 @@
+/**
+ * Connections: a `pg` pool (created from a connection string, or lent by the app) shared by the
+ * backends of one app, and the kysely instance each backend runs its statements on.
+ *
+ * @module
+ */
+
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Pool, type PoolConfig } from 'pg';
+import type { Sql } from './query/condition.js';
+import type { Tables } from './schema/tables.js';
+
+export interface ConnectionOptions {
+  /** `postgres://user:password@host:5432/database`; ignored when `pool` is given. */
+  readonly connectionString?: string;
+  /** A pool of the app's own, used as it is and never ended by Pawl. */
+  readonly pool?: Pool;
+  /** Settings of the pool made from `connectionString`, over `POOL_DEFAULTS`. */
+  readonly poolConfig?: PoolConfig;
+  /** The schema holding Pawl's tables. Default: `public`. */
+  readonly schema?: string;
+}
+
+/**
+ * The pool made from a connection string, per process: `max` 10 connections, so that 8 app
+ * processes stay under PostgreSQL's default `max_connections` of 100. A request holds one
+ * connection at most, for one statement or for its transaction (including, for writes, the
+ * wait for its collection's lock); more connections than a few per database core rarely help.
+ * A lock not granted within 10 s and a transaction idle for 60 s fail with a 503 instead of
+ * blocking the collection; connecting gives up after 5 s.
+ */
+export const POOL_DEFAULTS = {
+  max: 10,
+  connectionTimeoutMillis: 5_000,
+  idleTimeoutMillis: 30_000,
+  lock_timeout: 10_000,
+  idle_in_transaction_session_timeout: 60_000,
+} as const satisfies PoolConfig;
+
+/** The tables in raw SQL, qualified with the schema. */
+export interface TableNames {
+  readonly records: Sql;
+  readonly timestamps: Sql;
+  readonly cache: Sql;
+}
+
+/** What one backend runs its statements on. */
+export interface Database {
+  /** Builders on it name tables in `schema`; raw SQL uses `tables`. */
+  readonly db: Kysely<Tables>;
+  readonly schema: string;
+  readonly tables: TableNames;
+  /** Ends this backend's use of the pool. */
+  close(): Promise<void>;
+}
+
+/** A pool that several backends share; the last to close ends it, if Pawl created it. */
+export interface SharedPool {
+  open(): Database;
+}
+
+export function sharedPool(options: ConnectionOptions): SharedPool {
+  const schema = options.schema ?? 'public';
+  const lent = options.pool;
+  const pool =
+    lent ??
+    new Pool({
+      ...POOL_DEFAULTS,
+      connectionString: options.connectionString,
+      ...options.poolConfig,
+    });
+  // A connection lost by a server restart emits 'error': without a listener, Node would end
+  // the process. The failed statement reports it; the pool replaces the connection.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  if (!lent) pool.on('error', () => {});
+  let users = 0;
+
+  return {
+    open() {
+      users++;
+      let closed = false;
+      const db = new Kysely<Tables>({
+        dialect: new PostgresDialect({
+          pool: { connect: () => pool.connect(), end: async () => {} },
+        }),
+      }).withSchema(schema);
+      return {
+        db,
+        schema,
+        tables: {
+          records: sql.id(schema, 'records'),
+          timestamps: sql.id(schema, 'timestamps'),
+          cache: sql.id(schema, 'cache'),
+        },
+        async close() {
+          if (closed) return;
+          closed = true;
+          await db.destroy();
+          users--;
+          if (users === 0 && !lent) await pool.end();
+        },
+      };
+    },
+  };
+}

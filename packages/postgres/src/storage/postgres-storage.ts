@@ -1,0 +1,85 @@
+/**
+ * The PostgreSQL storage backend: every collection of every resource in one `records` table,
+ * shared by any number of app processes.
+ *
+ * @module
+ */
+
+import type { StorageBackend, StorageSession } from '@pawl/core';
+import { type ConnectionOptions, type Database, sharedPool } from '../database.js';
+import { answers, HEARTBEAT_TIMEOUT } from '../heartbeat.js';
+import { applyMigrations, onceSucceeded } from '../schema/migrations.js';
+import { createSession, type SessionContext } from './session.js';
+import { runTransaction } from './transaction.js';
+
+export interface PostgresStorageOptions extends ConnectionOptions {
+  /**
+   * Applies pending migrations before the first statement (under an advisory lock, so that
+   * processes starting together take turns). Default `false`: run `pawl-postgres migrate`.
+   */
+  readonly migrateOnStart?: boolean;
+  /** The source of timestamps, in milliseconds. Defaults to `Date.now`. */
+  readonly clock?: () => number;
+  /** How long `heartbeat()` waits for `SELECT 1`, in milliseconds. Default 2000. */
+  readonly heartbeatTimeout?: number;
+}
+
+/** The storage on an open `database`; closing it closes the database. */
+export function storageOn(database: Database, options: PostgresStorageOptions): StorageBackend {
+  const context: SessionContext = { tables: database.tables, clock: options.clock ?? Date.now };
+  const ready = options.migrateOnStart
+    ? onceSucceeded(() => applyMigrations(database.db, database.schema))
+    : async () => {};
+  const autocommit = createSession(database.db, context);
+
+  async function transaction<T>(work: (session: StorageSession) => Promise<T>): Promise<T> {
+    await ready();
+    return runTransaction(database, context, work);
+  }
+
+  /** `call`, once the schema is ready. */
+  function whenReady<A extends unknown[], R>(call: (...args: A) => Promise<R>) {
+    return async (...args: A): Promise<R> => {
+      await ready();
+      return call(...args);
+    };
+  }
+
+  return {
+    name: 'postgresql',
+    capabilities: { transactions: true },
+    get: whenReady(autocommit.get),
+    list: whenReady(autocommit.list),
+    count: whenReady(autocommit.count),
+    timestamp: whenReady(autocommit.timestamp),
+    // One statement, which is its own transaction (see `session.ts`).
+    put: whenReady(autocommit.put),
+    // Locks the collection before the statement reads the record (see `transaction.ts`).
+    delete: (collection, id, writeOptions) =>
+      transaction((session) => session.delete(collection, id, writeOptions)),
+    transaction,
+    heartbeat: () => answers(database, ready, options.heartbeatTimeout ?? HEARTBEAT_TIMEOUT),
+    close: () => database.close(),
+  };
+}
+
+/**
+ * A storage backend on PostgreSQL. Writes to one collection are serialized across every
+ * process by a lock on the collection's timestamp row, so timestamps are strictly increasing
+ * per collection and become visible in that order, and `transaction(work)` loses no update.
+ * Inside `work`, use only the session it receives.
+ *
+ * @example
+ * ```ts
+ * const storage = postgresStorage({
+ *   connectionString: process.env.DATABASE_URL,
+ *   migrateOnStart: true,
+ * });
+ * const books = { resource: 'book', parentId: 'alice' };
+ * await storage.put(books, { id: 'b1', title: 'Dune' });
+ * await storage.close();
+ * ```
+ */
+export function postgresStorage(options: PostgresStorageOptions): StorageBackend {
+  return storageOn(sharedPool(options).open(), options);
+}

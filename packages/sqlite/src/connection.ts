@@ -1,0 +1,238 @@
+/**
+ * The connection to a database file that a storage, a permission backend and a cache share
+ * (see `sqlite()`), and how their calls take turns on it.
+ *
+ * One better-sqlite3 connection serves all three. Storage calls go through kysely, whose
+ * SQLite driver lends the connection to one caller at a time behind an async mutex; a storage
+ * write transaction holds it from `BEGIN IMMEDIATE` to `COMMIT`, across every await of the
+ * request that runs it (see `transaction.ts`). Permission and cache calls run their statements
+ * synchronously on the same connection, so nothing can slip in between them, and:
+ *
+ * - made from inside a storage transaction (core stores the permissions of a record in the
+ *   transaction that writes the record, and a batch authenticates its sub-requests in its
+ *   transaction), they run at once, inside it, in a savepoint: they commit or roll back with
+ *   the record. Waiting for the mutex there would wait for the transaction itself, forever;
+ * - made from anywhere else, they first take the mutex, so they wait for an open transaction
+ *   to end. Run at once, a read would see another request's uncommitted writes, and a write
+ *   would become part of that transaction and vanish if it rolled back, after its caller was
+ *   told it succeeded.
+ *
+ * "Inside" is the async context of the transaction's work (an `AsyncLocalStorage` of this
+ * connection), which every await of core carries along. It closes when the work settles, so a
+ * callback the work left behind (a timer, an unawaited promise) waits like any other call.
+ *
+ * @module
+ */
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { accessSync, constants, type Stats, statSync } from 'node:fs';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import {
+  isFileDatabase,
+  type OpenOptions,
+  openDatabase,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from './database.js';
+import { applyMigrations } from './schema/migrations.js';
+import type { Schema } from './schema/tables.js';
+import { cacheStatements } from './statement-cache.js';
+import { immediateTransaction } from './transaction.js';
+
+export interface QueryLog {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  readonly durationMs: number;
+  /** Set when the statement failed. */
+  readonly error?: unknown;
+}
+
+export interface SqliteConnectionOptions extends OpenOptions {
+  /** The database file, created when missing; `':memory:'` for a private in-memory database. */
+  readonly path: string;
+  /** Receives every statement run, with its parameters and duration (to find slow queries). */
+  readonly log?: (query: QueryLog) => void;
+}
+
+/** One backend's use of the connection: the connection closes when every lease is closed. */
+export interface Lease {
+  readonly closed: boolean;
+  /** Ends this lease (again: nothing); the last one to end closes the connection. */
+  close(): Promise<void>;
+}
+
+/** A prepared statement, as the permission and cache backends use one. */
+export type Statement = Pick<SqliteStatement, 'all' | 'get' | 'run'>;
+
+export interface Connection {
+  /** kysely on the connection, for the storage. */
+  readonly database: Kysely<Schema>;
+  /** Runs a schema statement (`CREATE INDEX ...`) at once; only while opening backends. */
+  exec(statement: string): void;
+  /** A prepared statement, reported to `log` like every other. */
+  prepare(source: string): Statement;
+  /**
+   * Runs `work` in a `BEGIN IMMEDIATE` transaction holding the connection, in the context that
+   * `read` and `write` recognise as inside it.
+   */
+  transaction<T>(work: (connection: Kysely<Schema>) => Promise<T>): Promise<T>;
+  /** Runs synchronous statements: at once inside a transaction, else once none is open. */
+  read<T>(work: () => T): Promise<T>;
+  /** As `read`, and atomically: in a savepoint inside a transaction, else in one of its own. */
+  write<T>(work: () => T): Promise<T>;
+  /** Whether the file is still the one opened, and answers a query. Never throws. */
+  heartbeat(): Promise<boolean>;
+  lease(): Lease;
+}
+
+/** The error of a call on a closed backend. */
+export function closedError(backend: string): Error {
+  return new Error(`The SQLite ${backend} is closed`);
+}
+
+function logged(statement: Statement, source: string, log: (query: QueryLog) => void): Statement {
+  function timed<T>(parameters: unknown[], run: () => T): T {
+    const started = performance.now();
+    try {
+      const result = run();
+      log({ sql: source, parameters, durationMs: performance.now() - started });
+      return result;
+    } catch (error) {
+      log({ sql: source, parameters, durationMs: performance.now() - started, error });
+      throw error;
+    }
+  }
+  return {
+    all: (...parameters) => timed(parameters, () => statement.all(...parameters)),
+    get: (...parameters) => timed(parameters, () => statement.get(...parameters)),
+    run: (...parameters) => timed(parameters, () => statement.run(...parameters)),
+  };
+}
+
+/**
+ * Opens the database at `options.path`, brings its schema up to date and hands the connection
+ * to `open`, which builds backends on it: it stays open until every lease they take on it is
+ * closed, or is closed at once when `open` throws.
+ */
+export function withConnection<T>(
+  options: SqliteConnectionOptions,
+  open: (connection: Connection) => T,
+): T {
+  const connection = openConnection(options);
+  try {
+    return open(connection);
+  } catch (error) {
+    connection.abandon();
+    throw error;
+  }
+}
+
+function openConnection(options: SqliteConnectionOptions): Connection & { abandon(): void } {
+  const { path, log } = options;
+  const raw: SqliteDatabase = openDatabase(path, options);
+  try {
+    applyMigrations(raw);
+  } catch (error) {
+    raw.close();
+    throw error;
+  }
+  const database = new Kysely<Schema>({
+    dialect: new SqliteDialect({ database: cacheStatements(raw) }),
+    log: log
+      ? (event) =>
+          log({
+            sql: event.query.sql,
+            parameters: event.query.parameters,
+            durationMs: event.queryDurationMillis,
+            ...(event.level === 'error' ? { error: event.error } : {}),
+          })
+      : undefined,
+  });
+  // The file as opened: if it is deleted or replaced, this connection writes to a ghost.
+  const opened: Stats | undefined = isFileDatabase(path) ? statSync(path) : undefined;
+  const inside = new AsyncLocalStorage<{ open: boolean }>();
+  let leases = 0;
+
+  function exclusive<T>(work: () => T): Promise<T> {
+    if (inside.getStore()?.open) return new Promise((resolve) => resolve(work()));
+    return database.connection().execute(async () => work());
+  }
+
+  function atomically<T>(work: () => T): T {
+    const nested = raw.inTransaction;
+    raw.exec(nested ? 'SAVEPOINT pawl_write' : 'BEGIN IMMEDIATE');
+    try {
+      const result = work();
+      raw.exec(nested ? 'RELEASE pawl_write' : 'COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        if (nested) raw.exec('ROLLBACK TO pawl_write; RELEASE pawl_write');
+        else if (raw.inTransaction) raw.exec('ROLLBACK');
+      } catch {
+        // The failure already ended the transaction (a full disk, for one); keep its error.
+      }
+      throw error;
+    }
+  }
+
+  async function close(): Promise<void> {
+    await database.destroy();
+    // kysely opens its driver on the first query; closing before one leaves the file open.
+    raw.close();
+  }
+
+  return {
+    database,
+    exec: (statement) => raw.exec(statement),
+    prepare(source) {
+      const statement = raw.prepare(source);
+      return log ? logged(statement, source, log) : statement;
+    },
+    transaction: (work) =>
+      immediateTransaction(database, (connection) => {
+        const scope = { open: true };
+        return inside
+          .run(scope, () => work(connection))
+          .finally(() => {
+            scope.open = false;
+          });
+      }),
+    read: exclusive,
+    write: (work) => exclusive(() => atomically(work)),
+
+    async heartbeat() {
+      try {
+        if (opened) {
+          const current = statSync(path);
+          if (current.ino !== opened.ino || current.dev !== opened.dev) return false;
+          accessSync(path, constants.R_OK | constants.W_OK);
+        }
+        await sql`SELECT count(*) FROM pawl_migrations`.execute(database);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    lease() {
+      leases++;
+      let closed = false;
+      return {
+        get closed() {
+          return closed;
+        },
+        async close() {
+          if (closed) return;
+          closed = true;
+          leases--;
+          if (leases === 0) await close();
+        },
+      };
+    },
+
+    abandon() {
+      raw.close();
+    },
+  };
+}
