@@ -158,17 +158,33 @@ function openConnection(options: SqliteConnectionOptions): Connection & { abando
     return database.connection().execute(async () => work());
   }
 
+  function prepare(source: string): Statement {
+    const statement = raw.prepare(source);
+    return log ? logged(statement, source, log) : statement;
+  }
+
+  const begin = prepare('BEGIN IMMEDIATE');
+  const commit = prepare('COMMIT');
+  const rollback = prepare('ROLLBACK');
+  const savepoint = prepare('SAVEPOINT pawl_write');
+  const release = prepare('RELEASE pawl_write');
+  const rollbackToSavepoint = prepare('ROLLBACK TO pawl_write');
+
   function atomically<T>(work: () => T): T {
     const nested = raw.inTransaction;
-    raw.exec(nested ? 'SAVEPOINT pawl_write' : 'BEGIN IMMEDIATE');
+    (nested ? savepoint : begin).run();
     try {
       const result = work();
-      raw.exec(nested ? 'RELEASE pawl_write' : 'COMMIT');
+      (nested ? release : commit).run();
       return result;
     } catch (error) {
       try {
-        if (nested) raw.exec('ROLLBACK TO pawl_write; RELEASE pawl_write');
-        else if (raw.inTransaction) raw.exec('ROLLBACK');
+        if (nested) {
+          rollbackToSavepoint.run();
+          release.run();
+        } else if (raw.inTransaction) {
+          rollback.run();
+        }
       } catch {
         // The failure already ended the transaction (a full disk, for one); keep its error.
       }
@@ -185,10 +201,7 @@ function openConnection(options: SqliteConnectionOptions): Connection & { abando
   return {
     database,
     exec: (statement) => raw.exec(statement),
-    prepare(source) {
-      const statement = raw.prepare(source);
-      return log ? logged(statement, source, log) : statement;
-    },
+    prepare,
     transaction: (work) =>
       immediateTransaction(database, (connection) => {
         const scope = { open: true };

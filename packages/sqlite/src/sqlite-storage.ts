@@ -26,7 +26,10 @@ export interface StorageOptions {
    * filtering and sorting on them reads an index instead of scanning the collection.
    */
   readonly indexes?: IndexDeclarations;
-  /** The source of time, in milliseconds (timestamps, cache expiry). Defaults to `Date.now`. */
+  /**
+   * The source of time, in milliseconds: of record timestamps and, with `sqlite()`, of cache
+   * expiry. Defaults to `Date.now`.
+   */
   readonly clock?: () => number;
 }
 

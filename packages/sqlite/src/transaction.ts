@@ -6,7 +6,8 @@
  * the storage (reads in autocommit mode included) waits, so none sees uncommitted writes and
  * no two transactions interleave. Across processes, `BEGIN IMMEDIATE` takes SQLite's write lock
  * at once (waiting up to `busy_timeout` for another process to commit), so a transaction that
- * reads and then writes can never be overtaken between the two.
+ * reads and then writes can never be overtaken between the two. The permission and cache
+ * backends of `sqlite()` take turns on the same connection: see `connection.ts`.
  *
  * @module
  */

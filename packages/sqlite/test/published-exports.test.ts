@@ -19,18 +19,32 @@ describe.skipIf(!built && !process.env.CI)('the built @pawl/sqlite', () => {
     const published = await import(/* @vite-ignore */ `${dist}index.js`);
     expect(Object.keys(published).sort()).toEqual(Object.keys(source).sort());
     const types = readFileSync(`${dist}index.d.ts`, 'utf8');
-    for (const name of ['sqlite', 'sqliteStorage', 'migrate', 'SqliteStorage', 'PurgeOptions']) {
+    const names = [
+      'sqlite',
+      'sqliteStorage',
+      'sqlitePermission',
+      'sqliteCache',
+      'migrate',
+      'SqliteBackends',
+      'SqliteStorage',
+      'PurgeOptions',
+    ];
+    for (const name of names) {
       expect(types).toContain(name);
     }
   });
 
-  it('stores and reads a record from the build alone', async () => {
+  it('stores a record, its permissions and a cached value from the build alone', async () => {
     const { sqlite } = await import(/* @vite-ignore */ `${dist}index.js`);
-    const { storage } = sqlite({ path: join(directory, 'built.db') });
+    const { storage, permission, cache } = sqlite({ path: join(directory, 'built.db') });
     const notes = { resource: 'notes', parentId: '' };
     const stored = await storage.put(notes, { id: 'a', text: 'from dist' });
     expect(await storage.get(notes, 'a')).toEqual(stored);
-    await storage.close();
+    await permission.set('/notes/a', { read: ['bob'] });
+    expect(await permission.accessible('/notes', ['bob'], ['read'])).toEqual(['/notes/a']);
+    await cache.set('k', 'v', 60);
+    expect(await cache.get('k')).toBe('v');
+    await Promise.all([storage.close(), permission.close(), cache.close()]);
   });
 
   it('ships the pawl-sqlite command as an executable script', () => {

@@ -120,6 +120,25 @@ describe('permission and cache calls on the storage connection', () => {
     expect(await cache.get('n')).toBe(1);
   });
 
+  it('that fail half-way leave nothing of themselves, inside a transaction or not', async () => {
+    const { storage, permission } = backends();
+    const before = new Map([['/x', { read: ['old'] }]]);
+    await permission.set('/x', { read: ['old'] });
+    // Binding an object fails after the old principals are cleared and 'new' is inserted.
+    const halfWay = { read: ['new', {} as unknown as string] };
+    await expect(permission.set('/x', halfWay)).rejects.toThrow();
+    expect(await permission.get(['/x'])).toEqual(before);
+    await storage.transaction(async (session) => {
+      await session.put(notes, { id: 'kept' });
+      await expect(permission.set('/x', halfWay)).rejects.toThrow();
+      expect(await permission.get(['/x'])).toEqual(before);
+      await permission.set('/notes/kept', { read: ['alice'] });
+    });
+    expect(await storage.get(notes, 'kept')).not.toBeNull();
+    expect((await permission.get(['/notes/kept'])).size).toBe(1);
+    expect(await permission.get(['/x'])).toEqual(before);
+  });
+
   it('left behind by the work of a transaction (a timer), wait like any other call', async () => {
     const { storage, permission } = backends();
     const later = deferred();

@@ -178,6 +178,18 @@ export interface StorageBackend extends StorageSession {
    * a read inside one sees every write committed before it started and none made after.
    */
   transaction<T>(work: (session: StorageSession) => Promise<T>): Promise<T>;
+  /**
+   * Optional: deletes tombstones, never live records, and resolves to how many. Only those of
+   * `collection` (of every collection when omitted), only those whose `last_modified` is below
+   * `options.before`, and not the `options.keepLast` newest of each collection; with neither
+   * option, every tombstone. Collection timestamps stay as they are, so later writes still get
+   * greater ones. A client that last synced before a purged tombstone no longer learns of that
+   * deletion by polling, and should fetch the whole collection again.
+   */
+  purgeTombstones?(
+    collection?: CollectionRef,
+    options?: { before?: number; keepLast?: number },
+  ): Promise<number>;
   /** `true` when the backend answers a real round trip. Never throws. */
   heartbeat(): Promise<boolean>;
   /** Releases connections and handles. */
