@@ -9,6 +9,7 @@
  * @module
  */
 
+import { reportingFailures } from './backend-errors.js';
 import type { SqliteDatabase, SqliteStatement } from './database.js';
 
 /** What kysely's SQLite dialect needs of a database. */
@@ -27,7 +28,7 @@ export function cacheStatements(database: SqliteDatabase, capacity = 200): Prepa
         statements.set(sql, cached);
         return cached;
       }
-      const statement = database.prepare(sql);
+      const statement = reportingFailures(database.prepare(sql));
       statements.set(sql, statement);
       if (statements.size > capacity) {
         const oldest = statements.keys().next();

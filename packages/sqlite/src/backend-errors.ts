@@ -1,0 +1,40 @@
+/**
+ * SQLite failures that are the database's, not the request's (busy past the timeout, disk
+ * full, I/O error, file gone or not a database), become `BackendError`s: clients get 503
+ * errno 201 with `Retry-After` instead of 500.
+ *
+ * @module
+ */
+import { BackendError } from '@pawl/core';
+import type { SqliteStatement } from './database.js';
+
+const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|CORRUPT|NOTADB|PROTOCOL)/;
+
+function translate(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE.test(code)) {
+    return new BackendError(`SQLite is unavailable (${code})`, { cause: error });
+  }
+  return error;
+}
+
+function guarded<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw translate(error);
+  }
+}
+
+/** The statement, with database failures turned into `BackendError`s. */
+export function reportingFailures(statement: SqliteStatement): SqliteStatement {
+  return {
+    get reader() {
+      return statement.reader;
+    },
+    all: (...parameters) => guarded(() => statement.all(...parameters)),
+    get: (...parameters) => guarded(() => statement.get(...parameters)),
+    run: (...parameters) => guarded(() => statement.run(...parameters)),
+    iterate: (...parameters) => guarded(() => statement.iterate(...parameters)),
+  };
+}
