@@ -2,12 +2,15 @@
  * Starts the reading list: `PORT` (default 8888), `HOST` (default 127.0.0.1),
  * `USERID_HMAC_SECRET`, `LOG_LEVEL` (default info), `DATABASE` (the SQLite file, default
  * `./reading-list.db`; `:memory:` keeps nothing) and the `PAWL_*` settings come from the
- * environment. Logs are JSON lines on stdout.
+ * environment. `DATABASE_URL=postgres://...` runs on PostgreSQL instead (migrating it on
+ * start), and `CACHE_URL=redis://...` keeps the cache in Redis. Logs are JSON lines on stdout.
  *
  * @module
  */
 import { serve } from '@hono/node-server';
-import { settingsFromEnv } from '@pawl/core';
+import { type Backends, settingsFromEnv } from '@pawl/core';
+import { postgres } from '@pawl/postgres';
+import { redisCache } from '@pawl/redis';
 import { sqlite } from '@pawl/sqlite';
 import { pino } from 'pino';
 import { createReadingList } from './app.js';
@@ -24,12 +27,16 @@ if (secret === DEVELOPMENT_SECRET) {
   );
 }
 
-const database = process.env.DATABASE ?? './reading-list.db';
-// Indexes for what a reading list asks most: unread or favorite articles, newest first.
-const backends = sqlite({
-  path: database,
-  indexes: { articles: ['unread', 'favorite', 'stored_on'] },
-});
+const { DATABASE_URL, CACHE_URL } = process.env;
+const onPostgres = /^postgres(ql)?:\/\//.test(DATABASE_URL ?? '');
+const database = onPostgres ? 'PostgreSQL' : (process.env.DATABASE ?? './reading-list.db');
+const chosen: Backends = onPostgres
+  ? postgres({ connectionString: DATABASE_URL, migrateOnStart: true })
+  : // Indexes for what a reading list asks most: unread or favorite articles, newest first.
+    sqlite({ path: database, indexes: { articles: ['unread', 'favorite', 'stored_on'] } });
+const backends: Backends = /^rediss?:\/\//.test(CACHE_URL ?? '')
+  ? { ...chosen, cache: redisCache({ url: CACHE_URL, prefix: 'reading-list:' }) }
+  : chosen;
 
 const app = createReadingList({
   userIdHmacSecret: secret,
@@ -47,7 +54,10 @@ const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () =>
     server.close(() => {
-      backends.storage.close().then(() => process.exit(0));
+      const { storage, permission, cache } = backends;
+      Promise.all([storage.close(), permission?.close(), cache?.close()]).then(() =>
+        process.exit(0),
+      );
     }),
   );
 }

@@ -42,6 +42,7 @@ export interface TableNames {
   readonly records: Sql;
   readonly timestamps: Sql;
   readonly cache: Sql;
+  readonly permissions: Sql;
 }
 
 /** What one backend runs its statements on. */
@@ -91,6 +92,7 @@ export function sharedPool(options: ConnectionOptions): SharedPool {
           records: sql.id(schema, 'records'),
           timestamps: sql.id(schema, 'timestamps'),
           cache: sql.id(schema, 'cache'),
+          permissions: sql.id(schema, 'permissions'),
         },
         async close() {
           if (closed) return;

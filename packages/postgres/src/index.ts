@@ -1,6 +1,6 @@
 /**
  * `@pawl/postgres`: Pawl on PostgreSQL (pg through kysely), for apps that run several
- * processes on one database: a storage backend, a cache backend and their migrations.
+ * processes on one database: storage, permission and cache backends, and their migrations.
  *
  * @module
  */
@@ -11,6 +11,16 @@ export {
   postgresCache,
 } from './cache/postgres-cache.js';
 export { type ConnectionOptions, POOL_DEFAULTS } from './database.js';
+export {
+  type PermissionOptions,
+  type PostgresPermissionOptions,
+  postgresPermission,
+} from './permission/postgres-permission.js';
 export { type PostgresBackends, type PostgresOptions, postgres } from './postgres.js';
 export { type MigrationResult, migrate } from './schema/migrations.js';
-export { type PostgresStorageOptions, postgresStorage } from './storage/postgres-storage.js';
+export {
+  type PostgresStorage,
+  type PostgresStorageOptions,
+  postgresStorage,
+} from './storage/postgres-storage.js';
+export type { PurgeOptions } from './storage/purge.js';

@@ -4,25 +4,31 @@
  * @module
  */
 
-import type { CacheBackend, StorageBackend } from '@pawl/core';
+import type { CacheBackend, PermissionBackend } from '@pawl/core';
 import { type CacheOptions, cacheOn } from './cache/postgres-cache.js';
 import { sharedPool } from './database.js';
-import { type PostgresStorageOptions, storageOn } from './storage/postgres-storage.js';
+import { permissionOn } from './permission/postgres-permission.js';
+import {
+  type PostgresStorage,
+  type PostgresStorageOptions,
+  storageOn,
+} from './storage/postgres-storage.js';
 
 export interface PostgresOptions extends PostgresStorageOptions {
   /** Options of the cache besides the connection. */
-  readonly cache?: CacheOptions;
+  readonly cache?: Omit<CacheOptions, 'migrateOnStart'>;
 }
 
 /** What `createApp({ backends })` takes. */
 export interface PostgresBackends {
-  storage: StorageBackend;
+  storage: PostgresStorage;
+  permission: PermissionBackend;
   cache: CacheBackend;
 }
 
 /**
- * The storage and cache of an app on one PostgreSQL database, sharing one pool, which ends when
- * both are closed.
+ * The storage, permissions and cache of an app on one PostgreSQL database, sharing one pool,
+ * which ends when all three are closed.
  *
  * @example
  * ```ts
@@ -36,8 +42,10 @@ export interface PostgresBackends {
  */
 export function postgres(options: PostgresOptions): PostgresBackends {
   const pool = sharedPool(options);
+  const { migrateOnStart, heartbeatTimeout } = options;
   return {
     storage: storageOn(pool.open(), options),
-    cache: cacheOn(pool.open(), { ...options.cache, migrateOnStart: options.migrateOnStart }),
+    permission: permissionOn(pool.open(), { migrateOnStart, heartbeatTimeout }),
+    cache: cacheOn(pool.open(), { heartbeatTimeout, ...options.cache, migrateOnStart }),
   };
 }

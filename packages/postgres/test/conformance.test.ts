@@ -1,17 +1,23 @@
-import { runCacheConformance, runStorageConformance } from '@pawl/core/testing';
-import { postgresCache, postgresStorage } from '@pawl/postgres';
+import {
+  runCacheConformance,
+  runPermissionConformance,
+  runStorageConformance,
+} from '@pawl/core/testing';
+import { postgres } from '@pawl/postgres';
 import { afterAll, describe } from 'vitest';
 import { DATABASE_URL, skipPostgres, testSchema } from './helpers.js';
 
 const schema = testSchema();
-const storage = postgresStorage({ connectionString: DATABASE_URL, schema });
-const cache = postgresCache({ connectionString: DATABASE_URL, schema });
+const { storage, permission, cache } = postgres({ connectionString: DATABASE_URL, schema });
 afterAll(async () => {
-  await Promise.all([storage.close(), cache.close()]);
+  await Promise.all([storage.close(), permission.close(), cache.close()]);
 });
 
-// One storage and one cache for every test (each uses fresh collections or keys).
+// One backend of each kind for every test (each uses fresh collections, objects or keys).
+const keep = async () => {};
+
 describe.skipIf(skipPostgres)('PostgreSQL', () => {
-  runStorageConformance({ name: 'postgresql', create: () => storage, cleanup: async () => {} });
-  runCacheConformance({ name: 'postgresql', create: () => cache, cleanup: async () => {} });
+  runStorageConformance({ name: 'postgresql', create: () => storage, cleanup: keep });
+  runPermissionConformance({ name: 'postgresql', create: () => permission, cleanup: keep });
+  runCacheConformance({ name: 'postgresql', create: () => cache, cleanup: keep });
 });

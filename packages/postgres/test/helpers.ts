@@ -25,7 +25,7 @@ export async function query(text: string, values: unknown[] = []): Promise<unkno
 
 async function reachable(): Promise<boolean> {
   // A few tries: the restart test (server-restart.test.ts) may have it down for a moment.
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     if (
       await query('SELECT 1').then(
         () => true,
@@ -38,11 +38,13 @@ async function reachable(): Promise<boolean> {
   return false;
 }
 
+const answered = await reachable();
+
 /**
  * Whether to skip the PostgreSQL tests: only outside CI, when no server answers. In CI they
  * always run, and fail if the server is missing.
  */
-export const skipPostgres = !process.env.CI && !(await reachable());
+export const skipPostgres = !process.env.CI && !answered;
 if (skipPostgres) {
   console.warn(`PostgreSQL tests skipped: no server answers at ${DATABASE_URL}`);
 }
@@ -51,13 +53,14 @@ if (skipPostgres) {
 const SERVER_LOCK = 0x7061776c;
 
 /**
- * Holds the server lock on a connection of its own, waiting for it as long as needed and
- * reconnecting while the server is down: test files hold it shared, for their whole run; the
- * restart test holds it alone, so that it never stops the server under another test file,
- * in this run or in another one on the same server.
+ * Holds the server lock on a connection of its own, waiting for it as long as needed, and
+ * reconnecting while the server is down for a restart: test files hold it shared, for their
+ * whole run; the restart test holds it alone, so that it never stops the server under another
+ * test file, in this run or in another one on the same server.
  */
 export async function holdServer(mode: 'shared' | 'alone'): Promise<Client> {
-  const deadline = Date.now() + 120_000;
+  // Long enough for a restart; no wait at all for a server that was never there.
+  const deadline = answered ? Date.now() + 30_000 : 0;
   for (;;) {
     const client = new Client({ connectionString: DATABASE_URL, connectionTimeoutMillis: 2_000 });
     client.on('error', () => {});

@@ -125,7 +125,9 @@ describe('hostile field names', () => {
         [schema],
       );
       expect(tables).toEqual(
-        ['cache', 'pawl_migrations', 'records', 'timestamps'].map((table_name) => ({ table_name })),
+        ['cache', 'pawl_migrations', 'permissions', 'records', 'timestamps'].map((table_name) => ({
+          table_name,
+        })),
       );
     });
 

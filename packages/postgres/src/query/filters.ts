@@ -34,7 +34,7 @@ function isIn(target: Field, values: JsonValue[]): Condition {
 }
 
 /** `like` patterns: `*` is the only wildcard, and without one the value matches anywhere. */
-export function likePattern(value: string): string {
+function likePattern(value: string): string {
   const lowered = value.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
   const escaped = lowered.replace(/[\\%_]/g, (character) => `\\${character}`);
   return escaped.includes('*') ? escaped.replaceAll('*', '%') : `%${escaped}%`;

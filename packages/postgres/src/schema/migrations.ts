@@ -59,6 +59,26 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX cache_expires_at ON cache (expires_at)',
     ],
   },
+  {
+    version: 3,
+    name: 'permissions',
+    statements: [
+      // Object ids in "C" order: the objects below `/a` are those between `/a/` and `/a0`.
+      `CREATE TABLE permissions (
+        object_id text COLLATE "C" NOT NULL,
+        permission text COLLATE "C" NOT NULL,
+        principal text COLLATE "C" NOT NULL,
+        PRIMARY KEY (object_id, permission, principal)
+      )`,
+    ],
+  },
+  {
+    version: 4,
+    name: 'tombstone index for purging',
+    statements: [
+      'CREATE INDEX records_tombstones ON records (resource, parent_id, last_modified) WHERE deleted',
+    ],
+  },
 ];
 
 export interface MigrationResult {

@@ -34,6 +34,13 @@ export interface CacheTable {
   expires_at: Date;
 }
 
+/** One row per principal granted a permission on an object. */
+export interface PermissionsTable {
+  object_id: string;
+  permission: string;
+  principal: string;
+}
+
 export interface MigrationsTable {
   version: number;
   name: string;
@@ -44,5 +51,6 @@ export interface Tables {
   records: RecordsTable;
   timestamps: TimestampsTable;
   cache: CacheTable;
+  permissions: PermissionsTable;
   pawl_migrations: MigrationsTable;
 }

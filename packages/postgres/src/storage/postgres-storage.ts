@@ -5,10 +5,11 @@
  * @module
  */
 
-import type { StorageBackend, StorageSession } from '@pawl/core';
+import type { CollectionRef, StorageBackend, StorageSession } from '@pawl/core';
 import { type ConnectionOptions, type Database, sharedPool } from '../database.js';
 import { answers, HEARTBEAT_TIMEOUT } from '../heartbeat.js';
 import { applyMigrations, onceSucceeded } from '../schema/migrations.js';
+import { type PurgeOptions, purgeTombstones } from './purge.js';
 import { createSession, type SessionContext } from './session.js';
 import { runTransaction } from './transaction.js';
 
@@ -24,8 +25,14 @@ export interface PostgresStorageOptions extends ConnectionOptions {
   readonly heartbeatTimeout?: number;
 }
 
+/** The PostgreSQL storage: a `StorageBackend` that can also purge tombstones. */
+export interface PostgresStorage extends StorageBackend {
+  /** See `PurgeOptions`: deletes old tombstones, never live records; resolves to how many. */
+  purgeTombstones(collection?: CollectionRef, options?: PurgeOptions): Promise<number>;
+}
+
 /** The storage on an open `database`; closing it closes the database. */
-export function storageOn(database: Database, options: PostgresStorageOptions): StorageBackend {
+export function storageOn(database: Database, options: PostgresStorageOptions): PostgresStorage {
   const context: SessionContext = { tables: database.tables, clock: options.clock ?? Date.now };
   const ready = options.migrateOnStart
     ? onceSucceeded(() => applyMigrations(database.db, database.schema))
@@ -54,10 +61,21 @@ export function storageOn(database: Database, options: PostgresStorageOptions): 
     timestamp: whenReady(autocommit.timestamp),
     // One statement, which is its own transaction (see `session.ts`).
     put: whenReady(autocommit.put),
-    // Locks the collection before the statement reads the record (see `transaction.ts`).
-    delete: (collection, id, writeOptions) =>
-      transaction((session) => session.delete(collection, id, writeOptions)),
+    // Locks the collection before the statement reads the record (see `transaction.ts`); a
+    // collection never written has nothing to delete, and gets no row.
+    delete: async (collection, id, writeOptions) => {
+      await ready();
+      return runTransaction(
+        database,
+        context,
+        (session) => session.delete(collection, id, writeOptions),
+        false,
+      );
+    },
     transaction,
+    purgeTombstones: whenReady((collection?: CollectionRef, purge?: PurgeOptions) =>
+      purgeTombstones(database.db, database.tables, collection, purge),
+    ),
     heartbeat: () => answers(database, ready, options.heartbeatTimeout ?? HEARTBEAT_TIMEOUT),
     close: () => database.close(),
   };
@@ -80,6 +98,6 @@ export function storageOn(database: Database, options: PostgresStorageOptions): 
  * await storage.close();
  * ```
  */
-export function postgresStorage(options: PostgresStorageOptions): StorageBackend {
+export function postgresStorage(options: PostgresStorageOptions): PostgresStorage {
   return storageOn(sharedPool(options).open(), options);
 }

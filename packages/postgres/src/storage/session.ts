@@ -12,6 +12,7 @@
 
 import type {
   CollectionRef,
+  CountQuery,
   JsonValue,
   ListQuery,
   RecordFields,
@@ -23,8 +24,7 @@ import type {
 import { type Kysely, sql } from 'kysely';
 import type { TableNames } from '../database.js';
 import { guard } from '../errors.js';
-import type { Sql } from '../query/condition.js';
-import { toSql } from '../query/condition.js';
+import { type Sql, toSql } from '../query/condition.js';
 import { filterCondition } from '../query/filters.js';
 import { keysetCondition, orderTerms } from '../query/sorting.js';
 import type { Tables } from '../schema/tables.js';
@@ -105,10 +105,7 @@ export function createSession(
     return (await select.execute()).map(toItem);
   }
 
-  async function count(
-    ref: CollectionRef,
-    query: { filters: ListQuery['filters']; includeDeleted?: boolean },
-  ) {
+  async function count(ref: CollectionRef, query: CountQuery): Promise<number> {
     await enter(ref);
     let select = inCollection(ref, query.includeDeleted).select(sql<string>`count(*)`.as('count'));
     for (const filter of query.filters) select = select.where(toSql(filterCondition(filter)));

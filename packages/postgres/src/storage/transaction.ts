@@ -17,15 +17,20 @@ import { createSession, type SessionContext } from './session.js';
 
 /**
  * Locks the row of `ref` in `timestamps` until the transaction ends, creating it (with
- * timestamp 0, the value of a never-written collection) when missing.
+ * timestamp 0, the value of a never-written collection) when missing and `create` is set.
  */
-async function lockCollection(connection: Kysely<Tables>, database: Database, ref: CollectionRef) {
+async function lockCollection(
+  connection: Kysely<Tables>,
+  database: Database,
+  ref: CollectionRef,
+  create: boolean,
+) {
   const { timestamps } = database.tables;
   const where = sql`resource = ${ref.resource} AND parent_id = ${ref.parentId}`;
   const locked = await sql`SELECT 1 FROM ${timestamps} WHERE ${where} FOR UPDATE`.execute(
     connection,
   );
-  if (locked.rows.length > 0) return;
+  if (locked.rows.length > 0 || !create) return;
   // A row inserted here is this transaction's until it commits; if another transaction inserted
   // it first, the insert waits for that one to end, and the row is then locked like any other.
   const inserted = await sql`INSERT INTO ${timestamps} (resource, parent_id, last_modified)
@@ -37,11 +42,15 @@ async function lockCollection(connection: Kysely<Tables>, database: Database, re
   }
 }
 
-/** Runs `work` in a transaction on one connection of `database`'s pool. */
+/**
+ * Runs `work` in a transaction on one connection of `database`'s pool. With `create` unset,
+ * collections never written are not locked (the transaction must not write to them).
+ */
 export async function runTransaction<T>(
   database: Database,
   context: SessionContext,
   work: (session: StorageSession) => Promise<T>,
+  create = true,
 ): Promise<T> {
   try {
     return await database.db.connection().execute(async (connection) => {
@@ -49,7 +58,7 @@ export async function runTransaction<T>(
       const session = createSession(connection, context, async (ref) => {
         const key = JSON.stringify([ref.resource, ref.parentId]);
         if (locked.has(key)) return;
-        await lockCollection(connection, database, ref);
+        await lockCollection(connection, database, ref, create);
         locked.add(key);
       });
       await sql`BEGIN`.execute(connection);
