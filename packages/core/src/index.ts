@@ -4,8 +4,9 @@
  * @module
  */
 
-export type { PrincipalsHook } from './app/authenticate.js';
+export type { Identify, PrincipalsHook } from './app/authenticate.js';
 export { type Backends, type CreateAppOptions, createApp } from './app/create-app.js';
+export type { CustomRoutes, RouteTools } from './app/custom-routes.js';
 export type { RequestLogger } from './app/request-log.js';
 export { DEFAULT_SETTINGS, type Settings } from './app/settings.js';
 export { settingsFromEnv } from './app/settings-from-env.js';

@@ -18,6 +18,7 @@ import { challengeOf, createIdentify, type PrincipalsHook } from './authenticate
 import { mountBatch } from './batch-route.js';
 import { batchStorage } from './batch-storage.js';
 import { cors } from './cors.js';
+import { type CustomRoutes, routeTools } from './custom-routes.js';
 import { type ErrorLogger, errorResponse } from './error-response.js';
 import { operatorControls } from './operator-controls.js';
 import { type RequestLogger, requestLog } from './request-log.js';
@@ -49,6 +50,20 @@ export interface CreateAppOptions {
   /** The HMAC secret of the default Basic auth policy. */
   userIdHmacSecret?: string;
   settings?: Partial<Settings>;
+  /**
+   * Routes of your own beside the resources, under the version prefix.
+   *
+   * @example
+   * ```ts
+   * routes: (api, { requireUser }) => {
+   *   api.post('/checks/:id/pause', async (c) => {
+   *     const user = await requireUser(c.req.raw);
+   *     return c.json({ paused: c.req.param('id'), by: user.id });
+   *   });
+   * }
+   * ```
+   */
+  routes?: CustomRoutes;
   /** Optional features announced in `GET /` under `capabilities`. */
   capabilities?: Record<string, Capability>;
   /** Receives one line per request (a pino logger fits). Default: no request log. */
@@ -117,6 +132,12 @@ export function createApp(options: CreateAppOptions): Hono {
   mountBatch(api, { settings, prefix, batch, dispatch: async (request) => app.fetch(request) });
   const childrenOf = (name: string) =>
     options.resources.filter((child) => child.parent?.name === name);
+  const challenge = challengeOf(auth);
+  // Custom routes first: a fixed path such as `/checks/:id/pause` must win over a resource's.
+  options.routes?.(
+    api,
+    routeTools(identify, challenge, { storage: batch.storage, permission, cache }),
+  );
   for (const resource of options.resources) {
     mountResource(api, {
       resource,
@@ -125,7 +146,7 @@ export function createApp(options: CreateAppOptions): Hono {
       permission,
       settings,
       identify,
-      challenge: challengeOf(auth),
+      challenge,
     });
   }
   api.onError(onError);
