@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { migrate, sqlite } from '@pawl/sqlite';
+import { migrate, sqliteStorage } from '@pawl/sqlite';
 import Database from 'better-sqlite3';
 import { articleAt, PAWL_INDEXES, PAWL_USER_ID } from './articles.js';
 
@@ -40,7 +40,7 @@ export async function preparePawl(path: string, count: number, base: number): Pr
     database.close();
   }
 
-  const { storage } = sqlite({ path, indexes: PAWL_INDEXES });
+  const storage = sqliteStorage({ path, indexes: PAWL_INDEXES });
   try {
     const stored = await storage.count(COLLECTION, { filters: [] });
     const last = articleAt(count - 1, base);

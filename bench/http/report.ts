@@ -25,12 +25,12 @@ export interface WorkloadResult {
 export interface SizeResult {
   size: number;
   workloads: WorkloadResult[];
-  /** Peak resident set in bytes: sampled while measuring, and the process's VmHWM. */
-  memory: { [name in SystemName]: { sampled: number; hwm: number } };
+  /** Resident set in bytes: once started, the peak sampled while measuring, and VmHWM. */
+  memory: { [name in SystemName]: { start: number; sampled: number; hwm: number } };
 }
 
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
-const rate = (value: number) => (value < 100 ? value.toFixed(1) : value.toFixed(0));
+const rate = (value: number) => (value < 100 ? value.toFixed(value < 1 ? 2 : 1) : value.toFixed(0));
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
 
@@ -48,13 +48,17 @@ export function table(result: SizeResult): string[] {
   for (const workload of result.workloads) {
     const cells = SYSTEMS.map((name) => {
       const m = workload.by[name];
-      const mark = m.unexpected > 0 ? ' †' : '';
-      if (m.unexpected > 0) {
+      if (m.pilotOnly) {
+        notes.push(
+          `‡ ${LABEL[name]}, ${workload.name}: one request took ${(m.p50 / 1000).toFixed(1)} s, so it was not put under load; the rate is that of one connection.`,
+        );
+      } else if (m.unexpected > 0) {
         const seen = Object.entries(m.statuses).map(([status, count]) => `${status}: ${count}`);
         notes.push(
-          `† ${LABEL[name]}, ${workload.name}: ${m.unexpected} answers were not ${workload.expect[name]} or failed (${seen.join(', ')}).`,
+          `† ${LABEL[name]}, ${workload.name}: ${m.unexpected} answers were not ${workload.expect[name]} or failed (${seen.join(', ') || 'no answer'}).`,
         );
       }
+      const mark = m.pilotOnly ? ' ‡' : m.unexpected > 0 ? ' †' : '';
       return `${rate(m.rps)}${mark} | ${ms(m.p50)} / ${ms(m.p99)}`;
     });
     const { bare, pawl, feathers } = workload.by;
@@ -63,10 +67,10 @@ export function table(result: SizeResult): string[] {
     );
   }
   const memory = SYSTEMS.map((name) => {
-    const { sampled, hwm } = result.memory[name];
-    return `${mb(sampled)} MB | VmHWM ${mb(hwm)} MB`;
+    const { start, sampled, hwm } = result.memory[name];
+    return `${mb(sampled)} MB | ${mb(start)} MB / ${mb(hwm)} MB`;
   });
-  lines.push(`| peak RSS under load | ${memory.join(' | ')} | | |`);
+  lines.push(`| RSS: peak under load, then at start / VmHWM | ${memory.join(' | ')} | | |`);
   return [...lines, ...(notes.length > 0 ? ['', ...notes] : [])];
 }
 

@@ -18,20 +18,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASIC_AUTH, baseTime } from './articles.js';
 import { deepPath } from './fixtures.js';
-import { type LoadOptions, measure } from './load.js';
+import { type LoadOptions, measure, type Probe } from './load.js';
 import { describeMachine } from './machine.js';
 import { prepareFeathers } from './prepare-feathers.js';
 import { fieldIndexes, preparePawl } from './prepare-pawl.js';
 import { type SizeResult, SYSTEMS, table, targets, type WorkloadResult } from './report.js';
-import { type SystemName, startServer } from './servers.js';
-import { type Protocol, workloads } from './workloads.js';
+import { type RunningServer, type SystemName, startServer } from './servers.js';
+import { type Protocol, probe, type Workload, workloads } from './workloads.js';
 
 const full = process.argv.includes('--full');
 const mode = full ? 'full' : 'quick';
 const sizes = full ? [10_000, 1_000_000] : [10_000];
-const load: LoadOptions = full
-  ? { connections: 10, warmSeconds: 3, seconds: 10 }
-  : { connections: 10, warmSeconds: 1, seconds: 3 };
+const load: LoadOptions & { rounds: number } = full
+  ? { connections: 10, warmSeconds: 2, seconds: 8, rounds: 2 }
+  : { connections: 10, warmSeconds: 1, seconds: 3, rounds: 1 };
 const DOC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'benchmarks.md');
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -60,53 +60,96 @@ async function prepare(directory: string, size: number, base: number): Promise<P
   };
 }
 
+/** Starts every system on its file and builds its workloads. */
+async function startAll(size: number, base: number, prepared: Prepared): Promise<Plan[]> {
+  const started: RunningServer[] = [];
+  const plans: Plan[] = [];
+  try {
+    for (const system of SYSTEMS) {
+      const server = await startServer(system, prepared.files[system]);
+      started.push(server);
+      const protocol: Protocol = system === 'feathers' ? 'feathers' : 'kinto';
+      const authorization = prepared.authorization[system];
+      const deep = await deepPath(protocol, server.origin, authorization, size);
+      const fixture = { protocol, authorization, size, base, deepPath: deep };
+      plans.push({ system, server, workloads: workloads(fixture), probe: probe(fixture) });
+    }
+    return plans;
+  } catch (error) {
+    for (const server of started) await server.stop();
+    throw error;
+  }
+}
+
+interface Plan {
+  system: SystemName;
+  server: RunningServer;
+  workloads: Workload[];
+  probe: Probe;
+}
+
+/**
+ * Measures each workload on the three systems back to back (in alternating order over the
+ * rounds, keeping each system's best round), so that their ratios come from the same minutes.
+ */
 async function runSize(size: number): Promise<SizeResult> {
   const directory = mkdtempSync(join(tmpdir(), 'pawl-http-bench-'));
   try {
     const base = baseTime(size);
-    const { files, authorization } = await prepare(directory, size, base);
-    const rows = new Map<string, WorkloadResult>();
+    const prepared = await prepare(directory, size, base);
+    const plans = await startAll(size, base, prepared);
+    const rows: WorkloadResult[] = [];
     const memory = {} as SizeResult['memory'];
-    for (const system of SYSTEMS) {
-      const protocol: Protocol = system === 'feathers' ? 'feathers' : 'kinto';
-      const server = await startServer(system, files[system]);
-      try {
-        const deep = await deepPath(protocol, server.origin, authorization[system], size);
-        const fixture = {
-          protocol,
-          authorization: authorization[system],
-          size,
-          base,
-          deepPath: deep,
-        };
-        for (const workload of workloads(fixture)) {
-          const m = await measure(server, workload.requests, workload.expect, load);
-          log(
-            `[${size}] ${system.padEnd(8)} ${workload.name.padEnd(30)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms${m.unexpected ? `  (${m.unexpected} unexpected)` : ''}`,
-          );
-          const row = rows.get(workload.name) ?? {
-            name: workload.name,
-            kind: workload.kind,
-            expect: {} as WorkloadResult['expect'],
-            by: {} as WorkloadResult['by'],
-          };
-          row.expect[system] = workload.expect;
-          row.by[system] = m;
-          rows.set(workload.name, row);
+    try {
+      const count = plans[0]?.workloads.length ?? 0;
+      for (let index = 0; index < count; index += 1) {
+        const row = { expect: {}, by: {} } as WorkloadResult;
+        for (let round = 0; round < load.rounds; round += 1) {
+          for (const plan of round % 2 === 0 ? plans : [...plans].reverse()) {
+            const workload = plan.workloads[index];
+            if (!workload) continue;
+            const m = await measure(
+              plan.server,
+              workload.requests,
+              workload.expect,
+              load,
+              plan.probe,
+            );
+            Object.assign(row, { name: workload.name, kind: workload.kind });
+            row.expect[plan.system] = workload.expect;
+            const best = row.by[plan.system];
+            if (!best || m.rps > best.rps) row.by[plan.system] = m;
+          }
         }
-      } finally {
-        const hwm = await server.stop();
-        memory[system] = { sampled: server.sampledPeak, hwm };
+        rows.push(row);
+        log(progress(size, row));
+      }
+    } finally {
+      for (const plan of plans) {
+        const hwm = await plan.server.stop();
+        memory[plan.system] = {
+          start: plan.server.startRss,
+          sampled: plan.server.sampledPeak,
+          hwm,
+        };
       }
     }
-    const declared = fieldIndexes(files.bare).join();
-    if (fieldIndexes(files.pawl).join() !== declared) {
+    if (fieldIndexes(prepared.files.pawl).join() !== fieldIndexes(prepared.files.bare).join()) {
       log('warning: the reading list declares other indexes than bench/http/articles.ts mirrors');
     }
-    return { size, workloads: [...rows.values()], memory };
+    return { size, workloads: rows, memory };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+function progress(size: number, row: WorkloadResult): string {
+  const cells = SYSTEMS.map((system) => {
+    const m = row.by[system];
+    const odd = m.unexpected > 0 ? ` (${m.unexpected} unexpected)` : '';
+    return `${system} ${m.rps.toFixed(0)}/s p50 ${m.p50.toFixed(2)} ms${odd}`;
+  });
+  return `[${size}] ${row.name.padEnd(28)} ${cells.join('  ')}`;
 }
 
 function section(results: SizeResult[]): string {

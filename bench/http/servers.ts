@@ -34,6 +34,8 @@ export interface RunningServer {
   readonly name: SystemName;
   readonly origin: string;
   readonly pid: number;
+  /** The resident set once the server answers, before any workload, in bytes. */
+  readonly startRss: number;
   /** The largest resident set seen by `sampleRss` calls, in bytes. */
   sampledPeak: number;
   /** Reads VmRSS now and keeps the largest value. */
@@ -126,6 +128,7 @@ export async function startServer(
     name,
     origin,
     pid,
+    startRss: statusBytes(pid, 'VmRSS'),
     sampledPeak: 0,
     sampleRss() {
       server.sampledPeak = Math.max(server.sampledPeak, statusBytes(pid, 'VmRSS'));

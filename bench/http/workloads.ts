@@ -10,6 +10,7 @@
  */
 import type autocannon from 'autocannon';
 import { articleAt, newArticle } from './articles.js';
+import type { Probe } from './load.js';
 
 export type Protocol = 'kinto' | 'feathers';
 
@@ -144,6 +145,13 @@ export function workloads(fixture: Fixture): Workload[] {
       requests: [batch],
     },
   ];
+}
+
+/** A read of one record: it waits for the writes queued before it, on every system. */
+export function probe(fixture: Fixture): Probe {
+  const collection = fixture.protocol === 'kinto' ? '/v1/articles' : '/articles';
+  const { id } = articleAt(0, fixture.base);
+  return { path: `${collection}/${id}`, headers: { authorization: fixture.authorization } };
 }
 
 /**
