@@ -10,12 +10,12 @@ import { createHmac } from 'node:crypto';
 /** The HMAC key every server gets (Pawl's `USERID_HMAC_SECRET`, Feathers' JWT secret). */
 export const SECRET = 'bench-secret-0123456789abcdef';
 /** The one user's Basic credentials. */
-export const CREDENTIALS = 'reader:correct-horse';
+const CREDENTIALS = 'reader:correct-horse';
 export const BASIC_AUTH = `Basic ${Buffer.from(CREDENTIALS).toString('base64')}`;
 /** Pawl's user id for those credentials: its Basic policy's `basicauth:` + HMAC. */
 export const PAWL_USER_ID = `basicauth:${createHmac('sha256', SECRET).update(CREDENTIALS).digest('hex')}`;
 /** The fields Pawl indexes, as `examples/reading-list/src/server.ts` declares them. */
-export const PAWL_INDEXES = { articles: ['unread', 'favorite', 'stored_on'] };
+export const PAWL_INDEXES = { articles: ['unread', 'favorite', 'stored_on', 'url'] };
 
 /** An article's fields besides `id` and `last_modified` (the reading list's schema). */
 export interface ArticleFields {

@@ -12,7 +12,7 @@
 import autocannon from 'autocannon';
 import type { RunningServer } from './servers.js';
 
-export const PILOT_LIMIT_MS = 1_000;
+const PILOT_LIMIT_MS = 1_000;
 /** Past this, a request counts as failed. */
 const TIMEOUT_SECONDS = 60;
 

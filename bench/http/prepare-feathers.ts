@@ -12,7 +12,7 @@ import knex from 'knex';
 import { articleAt, SECRET } from './articles.js';
 import { feathersToken } from './feathers-app.js';
 
-export const FEATHERS_USER_ID = 1;
+const FEATHERS_USER_ID = 1;
 
 async function createTables(file: string): Promise<void> {
   const db = knex({

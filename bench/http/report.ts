@@ -32,7 +32,11 @@ export interface SizeResult {
 const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
 const rate = (value: number) => (value < 100 ? value.toFixed(value < 1 ? 2 : 1) : value.toFixed(0));
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+const ratio = (a: number, b: number) => {
+  if (!(b > 0)) return 'n/a';
+  const value = a / b;
+  return `${value >= 0.1 ? value.toFixed(2) : value.toPrecision(2)}×`;
+};
 
 function find(result: SizeResult, name: string): WorkloadResult | undefined {
   return result.workloads.find((workload) => workload.name === name);
@@ -86,7 +90,7 @@ export function targets(results: readonly SizeResult[]): string[] {
       const share = pawl.rps / bare.rps;
       const peer = pawl.rps / feathers.rps;
       lines.push(
-        `- ${size}, ${workload.name}: Pawl at ${(share * 100).toFixed(0)}% of bare (target ≥ ${floor * 100}%: ${verdict(share >= floor)}); ${peer.toFixed(2)}× Feathers (target > 1: ${verdict(peer > 1)})`,
+        `- ${size}, ${workload.name}: Pawl at ${(share * 100).toFixed(0)}% of bare (target ≥ ${floor * 100}%: ${verdict(share >= floor)}); ${ratio(pawl.rps, feathers.rps)} Feathers (target > 1: ${verdict(peer > 1)})`,
       );
     }
     const poll = find(result, 'unchanged poll')?.by.pawl;

@@ -79,7 +79,11 @@ export async function checkUnique(
     if (isEmpty(value)) continue;
     const matches = await session.list(collection, {
       filters: [{ path, operator: 'eq', value: value as JsonValue }],
-      sort: [{ path: ['id'], direction: 'asc' }],
+      // Ordered by the field itself, so that an index declared on it serves the lookup.
+      sort: [
+        { path, direction: 'asc' },
+        { path: ['id'], direction: 'asc' },
+      ],
       limit: 2,
     });
     const other = matches.find((item) => item.id !== record.id);
