@@ -40,6 +40,7 @@ describe.skipIf(!built && !process.env.CI)('the built @pawl/core', () => {
     expect(Object.keys(testing).sort()).toEqual([
       'runCacheConformance',
       'runPermissionConformance',
+      'runReferenceSemantics',
       'runStorageConformance',
     ]);
   });

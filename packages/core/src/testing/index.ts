@@ -10,4 +10,5 @@ export {
   type PermissionConformanceOptions,
   runPermissionConformance,
 } from './permission-conformance.js';
+export { type ReferenceSemanticsOptions, runReferenceSemantics } from './reference-semantics.js';
 export { runStorageConformance, type StorageConformanceOptions } from './storage-conformance.js';
