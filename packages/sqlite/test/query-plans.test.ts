@@ -153,6 +153,18 @@ describe('expression indexes', () => {
     NO_SORT_STEP(plan);
   });
 
+  it('the uniqueness lookup core makes on writes reads the unique field index', async () => {
+    // The shape of checkUnique (packages/core/src/resource/record-rules.ts): equality on the
+    // field, ordered by the field then id, two rows at most.
+    const query: ListQuery = {
+      filters: [{ path: ['stored_on'], operator: 'eq', value: 1_700_000_000_007 }],
+      sort: [{ path: ['stored_on'], direction: 'asc' }, BY_ID],
+      limit: 2,
+    };
+    // A search on the index; the id tie-break sorts only the matches, never the collection.
+    await expectPlan(query, indexOf('stored_on'), /<expr>=\? AND <expr>=\?/);
+  });
+
   it('an equality filter on a nested field reads its index', async () => {
     const query = listQuery([], {
       filters: [{ path: ['author', 'name'], operator: 'eq', value: 'author 7' }],
