@@ -14,7 +14,7 @@ import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
 import { type Context, Hono } from 'hono';
 import { type ArticleFields, articleId } from './articles.js';
-import { prepareStatements, type Row, URL_PATH } from './bare-sql.js';
+import { prepareStatements, type Row } from './bare-sql.js';
 import { checkArticle, HttpProblem } from './bare-validation.js';
 
 const RESOURCE = 'articles';
@@ -116,8 +116,7 @@ function listPage(c: Context, user: string): Response {
 }
 
 function checkUnique(user: string, record: StoredArticle): void {
-  const p = URL_PATH;
-  const same = sql.sameUrl.all(RESOURCE, user, p, p, p, p, p, p, record.url, p, 2);
+  const same = sql.sameUrl.all(RESOURCE, user, record.url, 2);
   if (same.some((row) => row.id !== record.id)) throw new HttpProblem(409, 'Conflict of field url');
 }
 

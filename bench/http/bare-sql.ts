@@ -37,9 +37,6 @@ const COLUMNS = 'SELECT r.id, r.last_modified, r.deleted, r.data FROM records AS
 const COLLECTION = 'r.resource = ? AND r.parent_id = ?';
 const UNREAD = `(${key('unread')} = -9e999 AND ${flag('unread')} = 1)`;
 const NEWEST = 'ORDER BY r.last_modified DESC, r.id ASC';
-/** A url equality with the path bound, as for a field without an index. */
-const URL_KEY = `CASE json_type(data, ?) WHEN 'integer' THEN json_extract(data, ?) WHEN 'real' THEN json_extract(data, ?) WHEN 'text' THEN json_extract(data, ?) WHEN 'array' THEN CAST(json_extract(data, ?) AS BLOB) WHEN 'object' THEN CAST(json_extract(data, ?) AS BLOB) ELSE -9e999 END`;
-export const URL_PATH = '$."url"';
 
 export function prepareStatements(db: Database) {
   const statement = <T = unknown>(sql: string): Prepared<T> => db.prepare<unknown[], T>(sql);
@@ -77,9 +74,9 @@ export function prepareStatements(db: Database) {
     listSince: statement<Row>(
       `${COLUMNS} WHERE ${COLLECTION} AND r.last_modified > ? ${NEWEST} LIMIT ?`,
     ),
-    /** The uniqueness check of `url`. */
+    /** The uniqueness check of `url`, ordered by `url` so that its expression index serves it. */
     sameUrl: statement<Row>(
-      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND (${URL_KEY} = ? AND CASE json_type(data, ?) WHEN 'true' THEN 1 WHEN 'false' THEN 2 ELSE 0 END = 0) ORDER BY r.id ASC LIMIT ?`,
+      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND (${key('url')} = ? AND ${flag('url')} = 0) ORDER BY ${key('url')} ASC, ${flag('url')} ASC, r.id ASC LIMIT ?`,
     ),
     put: statement(
       'INSERT INTO records (resource, parent_id, id, last_modified, deleted, data) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (resource, parent_id, id) DO UPDATE SET last_modified = ?, deleted = 0, data = ?',

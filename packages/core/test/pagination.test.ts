@@ -145,6 +145,49 @@ describe('_limit and Next-Page', () => {
     expect(second.headers.get('Total-Records')).toBe('5');
   });
 
+  it("repeats the first page's Total-Records on later pages, as of the first page", async () => {
+    const app = makeApp();
+    const records = await seed(app, 5, (i) => ({ unread: i % 2 === 0 }));
+    const first = await call(app, 'GET', '/v1/articles?unread=true&_limit=1');
+    expect(first.headers.get('Total-Records')).toBe('3');
+    await createArticle(app, { unread: true });
+    await call(app, 'DELETE', `/v1/articles/${records[0]?.id}`);
+    let next = first.headers.get('Next-Page');
+    let pages = 0;
+    while (next !== null) {
+      const page = await call(app, 'GET', next);
+      expect(page.headers.get('Total-Records')).toBe('3');
+      next = page.headers.get('Next-Page');
+      pages++;
+    }
+    expect(pages).toBe(1);
+    const fresh = await call(app, 'GET', '/v1/articles?unread=true&_limit=1');
+    expect(fresh.headers.get('Total-Records')).toBe('3');
+    const head = await call(app, 'HEAD', first.headers.get('Next-Page') as string);
+    expect(head.headers.get('Total-Records')).toBe('3');
+  });
+
+  it('counts anew on the first page after every change of the collection', async () => {
+    const app = makeApp();
+    const records = await seed(app, 4, (i) => ({ unread: i < 2 }));
+    const totals: Array<string | null> = [];
+    const unreadTotal = async () => {
+      const response = await call(app, 'GET', '/v1/articles?unread=true&_limit=1');
+      totals.push(response.headers.get('Total-Records'));
+    };
+    await unreadTotal();
+    await unreadTotal();
+    await call(app, 'PATCH', `/v1/articles/${records[3]?.id}`, {
+      body: { data: { unread: true } },
+    });
+    await unreadTotal();
+    await call(app, 'DELETE', `/v1/articles/${records[0]?.id}`);
+    await unreadTotal();
+    await createArticle(app, { unread: true });
+    await unreadTotal();
+    expect(totals).toEqual(['2', '2', '3', '2', '3']);
+  });
+
   it.each(['abc', '-1', '0', '1.5', '1e3', ' '])(
     'answers 400 errno 107 for _limit=%s',
     async (limit) => {
@@ -217,6 +260,9 @@ describe('invalid _token values', () => {
     await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.s = -5))}`);
     await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.s = 'soon'))}`);
     await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.a = 'x'))}`);
+    await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.t = -1))}`);
+    await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => (p.t = 1.5))}`);
+    await expectInvalid(app, `_limit=1&_token=${forge(token, (p) => delete p.t)}`);
   });
 
   it('never answers 500 for a token with odd key values', async () => {

@@ -13,6 +13,8 @@ export interface BatchStorage {
   storage: StorageBackend;
   /** Runs `work` in one transaction shared by every storage call made inside it. */
   inOneTransaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Whether the caller runs inside a batch's transaction. */
+  inTransaction(): boolean;
 }
 
 export function batchStorage(backend: StorageBackend): BatchStorage {
@@ -39,5 +41,6 @@ export function batchStorage(backend: StorageBackend): BatchStorage {
   return {
     storage,
     inOneTransaction: (work) => backend.transaction((open) => current.run(open, work)),
+    inTransaction: () => current.getStore() !== undefined,
   };
 }

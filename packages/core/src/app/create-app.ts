@@ -8,6 +8,7 @@ import type { AuthPolicy } from '../auth/auth-policy.js';
 import { basicAuth } from '../auth/basic-auth.js';
 import { memoryCache } from '../cache/memory-cache.js';
 import type { CacheBackend } from '../cache/types.js';
+import { recordCounts } from '../endpoints/record-counts.js';
 import { memoryPermission } from '../permission/memory-permission.js';
 import type { PermissionBackend } from '../permission/types.js';
 import { assertAcceptsJson } from '../protocol/content-negotiation.js';
@@ -138,11 +139,13 @@ export function createApp(options: CreateAppOptions): Hono {
     api,
     routeTools(identify, challenge, { storage: batch.storage, permission, cache }),
   );
+  const counts = recordCounts(batch.storage, batch.inTransaction);
   for (const resource of options.resources) {
     mountResource(api, {
       resource,
       childrenOf,
       storage: batch.storage,
+      counts,
       permission,
       settings,
       identify,

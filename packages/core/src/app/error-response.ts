@@ -1,12 +1,11 @@
 /**
  * Turns anything thrown while serving a request into a JSON response: the error envelope for
- * errors, an empty 304 for `NotModified`, and 500 errno 999 (logged, never shown) for bugs.
+ * errors, and 500 errno 999 (logged, never shown) for bugs.
  *
  * @module
  */
 import type { Context } from 'hono';
 import { BackendError, backendUnavailable, ERRNO, HttpError } from '../errors/index.js';
-import { NotModified } from '../protocol/preconditions.js';
 import { LOG_ERRNO_KEY } from './request-log.js';
 
 export type ErrorLogger = (error: unknown, request: Request) => void;
@@ -17,12 +16,6 @@ export function errorResponse(
   log: ErrorLogger,
   retryAfterSeconds: number,
 ): Response {
-  if (error instanceof NotModified) {
-    return c.body(null, 304, {
-      ETag: `"${error.timestamp}"`,
-      'Last-Modified': new Date(error.timestamp).toUTCString(),
-    });
-  }
   const known = error instanceof HttpError ? error : unexpected(error, c, log);
   const headers: Record<string, string> = { ...known.headers };
   if (known.code >= 500) headers['Retry-After'] = String(retryAfterSeconds);

@@ -11,6 +11,7 @@ import type {
   EndpointRequest,
   EndpointResponse,
 } from '../endpoints/endpoint-context.js';
+import type { RecordCounts } from '../endpoints/record-counts.js';
 import {
   deleteOneRecord,
   getRecord,
@@ -46,6 +47,8 @@ export interface ResourceRouteOptions {
   /** Resources nested directly under the named one. */
   childrenOf: (resource: string) => readonly Resource[];
   storage: StorageBackend;
+  /** `Total-Records`, remembered per collection version. */
+  counts: RecordCounts;
   permission: PermissionBackend;
   settings: Settings;
   identify: Identify;
@@ -62,7 +65,7 @@ type Handler = (
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 export function mountResource(app: Hono, options: ResourceRouteOptions): void {
-  const { resource, storage, permission, settings, identify, challenge } = options;
+  const { resource, storage, counts, permission, settings, identify, challenge } = options;
   const generateId = resource.generateId ?? generateUlid;
   const children = options.childrenOf(resource.name);
 
@@ -85,6 +88,7 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
       children,
       childrenOf: options.childrenOf,
       storage,
+      counts,
       permission,
       settings,
       collection: location.collection,
@@ -105,7 +109,9 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
     const response = await handler(context, endpointRequest, params.id ?? '');
     for (const work of context.afterCommit) await work();
     c.set(EXPOSE_KEY as never, response.expose as never);
-    if (request.method === 'HEAD') return c.body(null, response.status as 200, response.headers);
+    if (request.method === 'HEAD' || response.body === null) {
+      return c.body(null, response.status as 200, response.headers);
+    }
     return c.json(response.body as object, response.status as 200, response.headers);
   }
 

@@ -17,6 +17,7 @@ import {
   type EndpointContext,
   type EndpointRequest,
   type EndpointResponse,
+  notModified,
   timestampHeaders,
 } from './endpoint-context.js';
 import { parseListParameters } from './list-parameters.js';
@@ -41,24 +42,25 @@ export async function listRecords(
   // Who may see nothing learns nothing, not even the collection timestamp.
   const readable = await readableOnly(context, request);
   const timestamp = await storage.timestamp(collection);
-  checkCollection(conditions, timestamp, true);
+  if (checkCollection(conditions, timestamp, true)) return notModified(timestamp, 'list');
 
-  // Every page shows the collection as of the first page's timestamp (see pagination-token.ts).
-  // The first page needs no bound, and without one an unfiltered count can come from a counter.
-  const snapshot = query.token?.snapshot ?? timestamp;
+  // Every page shows the collection as of the first page's timestamp (see pagination-token.ts)
+  // and repeats the first page's `Total-Records`: a walk through the pages counts once.
+  const { token } = query;
+  const snapshot = token?.snapshot ?? timestamp;
   const filters: Filter[] = [
     ...query.filters,
-    ...(query.token
-      ? [{ path: ['last_modified'], operator: 'max', value: snapshot } as const]
-      : []),
+    ...(token ? [{ path: ['last_modified'], operator: 'max', value: snapshot } as const] : []),
     ...readable,
   ];
   const includeDeleted = query.includeDeleted;
   // Later pages describe the collection as of the first page: their ETag says so, and a
   // client that keeps the last ETag it saw polls from there without missing a change.
-  const headers = timestampHeaders(query.token ? snapshot : timestamp);
+  const headers = timestampHeaders(snapshot);
 
-  const total = storage.count(collection, { filters, includeDeleted });
+  const total = token
+    ? Promise.resolve(token.total)
+    : context.counts.count(collection, { filters, includeDeleted }, timestamp);
   if (request.method === 'HEAD') {
     headers['Total-Records'] = String(await total);
     return { status: 200, body: null, headers, expose: 'list' };
@@ -66,18 +68,19 @@ export async function listRecords(
   const items = await storage.list(collection, {
     filters,
     sort: query.sort,
-    after: query.token?.after,
+    after: token?.after,
     limit: query.limit + 1,
     includeDeleted,
   });
-  headers['Total-Records'] = String(await total);
+  const counted = await total;
+  headers['Total-Records'] = String(counted);
   const page = items.slice(0, query.limit);
   const last = page[page.length - 1];
   if (items.length > query.limit && last) {
     const after = query.sort.map((key) => (getPath(last, key.path) ?? null) as JsonValue);
     const next = new URL(request.url);
     next.searchParams.set('_limit', String(query.limit));
-    next.searchParams.set('_token', encodeToken({ after, snapshot }, query.sort));
+    next.searchParams.set('_token', encodeToken({ after, snapshot, total: counted }, query.sort));
     headers['Next-Page'] = next.toString();
   }
   const fields = query.fields;
@@ -118,7 +121,7 @@ export async function postRecord(
     if (rights ? !rights.read : !context.access.create) throw refuse(context, request, true, '');
     const timestamp = await session.timestamp(collection);
     if (existing || conditions.ifMatch === '*') {
-      checkRecord(conditions, existing, false, timestamp);
+      await checkRecord(conditions, existing, false, async () => timestamp);
     } else {
       checkCollection(conditions, timestamp, false);
     }

@@ -9,6 +9,7 @@ import type { CollectionAccess, CollectionPlace } from '../permission/access.js'
 import type { PermissionBackend } from '../permission/types.js';
 import type { RequestUser, Resource } from '../resource/define-resource.js';
 import type { CollectionRef, JsonValue, StorageBackend } from '../storage/types.js';
+import type { RecordCounts } from './record-counts.js';
 
 export interface EndpointRequest {
   method: string;
@@ -29,6 +30,8 @@ export interface EndpointContext {
   /** Resources nested directly under the named one (for cascading deletions). */
   childrenOf: (resource: string) => readonly Resource[];
   storage: StorageBackend;
+  /** `Total-Records` of list pages. */
+  counts: RecordCounts;
   permission: PermissionBackend;
   settings: Settings;
   collection: CollectionRef;
@@ -57,4 +60,9 @@ export interface EndpointResponse {
 /** `ETag` and `Last-Modified` for a timestamp. */
 export function timestampHeaders(timestamp: number): Record<string, string> {
   return { ETag: `"${timestamp}"`, 'Last-Modified': new Date(timestamp).toUTCString() };
+}
+
+/** 304: nothing changed since the client's copy, whose ETag is `timestamp`. */
+export function notModified(timestamp: number, expose: ExposedHeaders): EndpointResponse {
+  return { status: 304, body: null, headers: timestampHeaders(timestamp), expose };
 }

@@ -16,6 +16,7 @@ import {
   type EndpointContext,
   type EndpointRequest,
   type EndpointResponse,
+  notModified,
   timestampHeaders,
 } from './endpoint-context.js';
 import { forcedFromQuery } from './forced-timestamp.js';
@@ -64,7 +65,7 @@ async function existingToWrite(
   const existing = await writableOrNull(context, request, session, id);
   if (!existing && conditions.ifMatch === undefined)
     throw recordNotFound(context.resource.name, id);
-  checkRecord(conditions, existing, false, await session.timestamp(context.collection));
+  await checkRecord(conditions, existing, false, () => session.timestamp(context.collection));
   if (!existing) throw recordNotFound(context.resource.name, id);
   return existing;
 }
@@ -92,8 +93,10 @@ export async function getRecord(
     throw refuse(context, request, rights?.known ?? false, id);
   }
   if (!record && conditions.ifMatch === undefined) throw recordNotFound(context.resource.name, id);
-  checkRecord(conditions, record, true, await context.storage.timestamp(context.collection));
+  const collectionTimestamp = () => context.storage.timestamp(context.collection);
+  const unchanged = await checkRecord(conditions, record, true, collectionTimestamp);
   if (!record) throw recordNotFound(context.resource.name, id);
+  if (unchanged) return notModified(record.last_modified, 'record');
   const data = fields ? selectFields(record, fields) : record;
   const body = {
     data,
@@ -116,7 +119,7 @@ export async function putRecord(
     if (!existing && !context.access.create) {
       throw refuse(context, request, context.access.read, id);
     }
-    checkRecord(conditions, existing, false, await session.timestamp(context.collection));
+    await checkRecord(conditions, existing, false, () => session.timestamp(context.collection));
     const record = existing
       ? await updateRecord(context, session, request.user, existing, data ?? existing, false)
       : await createRecord(context, session, request.user, { ...(data ?? {}), id });

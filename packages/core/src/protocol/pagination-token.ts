@@ -2,7 +2,8 @@
  * The opaque `_token` of `Next-Page` URLs: the sort-key values of the last item returned
  * (keyset pagination, no OFFSET) and the collection timestamp when the first page was served.
  * Later pages leave out what changed after that first page, so a walk through the pages never
- * shows a record twice; what changed meanwhile comes with the next `_since` poll.
+ * shows a record twice; what changed meanwhile comes with the next `_since` poll. The token
+ * also carries the first page's `Total-Records`, which later pages repeat instead of counting.
  *
  * @module
  */
@@ -15,12 +16,14 @@ export interface PageToken {
   after: JsonValue[];
   /** Collection timestamp when the first page was served. */
   snapshot: number;
+  /** `Total-Records` of the first page. */
+  total: number;
 }
 
 const MAX_TOKEN_LENGTH = 16_384;
 
 export function encodeToken(token: PageToken, sort: readonly Sort[]): string {
-  const payload = { a: token.after, s: token.snapshot, k: sortKey(sort) };
+  const payload = { a: token.after, s: token.snapshot, t: token.total, k: sortKey(sort) };
   return Buffer.from(JSON.stringify(payload)).toString('base64url');
 }
 
@@ -36,10 +39,14 @@ export function decodeToken(raw: string, sort: readonly Sort[]): PageToken {
   }
   if (typeof payload !== 'object' || payload === null) throw invalid();
   if (jsonLimitViolation(payload as JsonValue)) throw invalid();
-  const { a, s, k } = payload as { a?: unknown; s?: unknown; k?: unknown };
+  const { a, s, t, k } = payload as { a?: unknown; s?: unknown; t?: unknown; k?: unknown };
   if (!Array.isArray(a) || a.length !== sort.length || k !== sortKey(sort)) throw invalid();
-  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) throw invalid();
-  return { after: a as JsonValue[], snapshot: s };
+  if (!isCount(s) || !isCount(t)) throw invalid();
+  return { after: a as JsonValue[], snapshot: s, total: t };
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
 function sortKey(sort: readonly Sort[]): string {

@@ -42,45 +42,50 @@ export function hasPreconditions(conditions: Preconditions): boolean {
   return conditions.ifMatch !== undefined || conditions.ifNoneMatch !== undefined;
 }
 
-/** Thrown to answer 304: nothing changed since the client's copy. */
-export class NotModified extends Error {
-  constructor(readonly timestamp: number) {
-    super('Not Modified');
-    this.name = 'NotModified';
-  }
-}
-
 /**
  * Checks the conditions against one record (`null` when the id is unknown or deleted).
- * `read` is true for GET and HEAD, which answer 304 where writes answer 412.
+ * A failed condition throws 412 on a write; on a read (GET and HEAD) `If-None-Match` that
+ * still matches returns true instead: the answer is 304 Not Modified. `collectionTimestamp`
+ * is read only when there is no record to describe.
  */
-export function checkRecord(
+export async function checkRecord(
   conditions: Preconditions,
   record: StoredRecord | null,
   read: boolean,
-  collectionTimestamp: number,
-): void {
+  collectionTimestamp: () => Promise<number>,
+): Promise<boolean> {
   const { ifMatch, ifNoneMatch } = conditions;
   const current = record?.last_modified;
   const existing = record ?? undefined;
   if (ifMatch !== undefined) {
     if (current === undefined || (ifMatch !== '*' && ifMatch !== current)) {
-      throw modifiedMeanwhile(current ?? collectionTimestamp, existing);
+      throw modifiedMeanwhile(current ?? (await collectionTimestamp()), existing);
     }
   }
   if (ifNoneMatch !== undefined && current !== undefined) {
     if (ifNoneMatch === '*') throw modifiedMeanwhile(current, existing);
     if (current <= ifNoneMatch) {
-      throw read ? new NotModified(current) : modifiedMeanwhile(current, existing);
+      if (read) return true;
+      throw modifiedMeanwhile(current, existing);
     }
   }
+  return false;
 }
 
-/** Checks the conditions against the collection timestamp (list reads, creations, bulk deletion). */
-export function checkCollection(conditions: Preconditions, timestamp: number, read: boolean): void {
+/**
+ * Checks the conditions against the collection timestamp (list reads, creations, bulk
+ * deletion): 412 on a failed condition, or true for a read whose answer is 304.
+ */
+export function checkCollection(
+  conditions: Preconditions,
+  timestamp: number,
+  read: boolean,
+): boolean {
   const { ifMatch, ifNoneMatch } = conditions;
   if (typeof ifMatch === 'number' && ifMatch !== timestamp) throw modifiedMeanwhile(timestamp);
   if (typeof ifNoneMatch === 'number' && timestamp <= ifNoneMatch) {
-    throw read ? new NotModified(timestamp) : modifiedMeanwhile(timestamp);
+    if (read) return true;
+    throw modifiedMeanwhile(timestamp);
   }
+  return false;
 }
