@@ -2,7 +2,6 @@ import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createApp, defineResource } from '../src/index.js';
 import {
-  ALICE,
   BOB,
   basic,
   basicUserId,
