@@ -199,6 +199,23 @@ describe('CORS headers', () => {
     expect(response.headers.get('Access-Control-Expose-Headers')).toBe(RECORD_EXPOSED);
   });
 
+  it('exposes the short header list on 304 answers, for lists and records', async () => {
+    const app = makeApp();
+    const record = await createArticle(app);
+    const list = await call(app, 'GET', '/v1/articles');
+    for (const [path, etag] of [
+      ['/v1/articles', list.headers.get('ETag')],
+      [`/v1/articles/${record.id}`, `"${record.last_modified}"`],
+    ]) {
+      const response = await call(app, 'GET', path as string, {
+        headers: { 'If-None-Match': etag as string },
+      });
+      expect(response.status).toBe(304);
+      expect(response.headers.get('ETag')).toBe(etag);
+      expect(response.headers.get('Access-Control-Expose-Headers')).toBe(WRITE_EXPOSED);
+    }
+  });
+
   it('exposes the write headers on POST, PUT, PATCH and DELETE', async () => {
     const app = makeApp({ allowCollectionDelete: true });
     const post = await call(app, 'POST', '/v1/articles', {

@@ -1,16 +1,7 @@
 import type { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createApp, defineResource } from '../src/index.js';
-import {
-  BOB,
-  basic,
-  basicUserId,
-  call,
-  createArticle,
-  ids,
-  makeApp,
-  SECRET,
-} from './helpers.js';
+import { BOB, basic, basicUserId, call, createArticle, ids, makeApp, SECRET } from './helpers.js';
 
 const CAROL = basic('carol');
 const alice = basicUserId('alice');

@@ -42,7 +42,7 @@ export async function listRecords(
   // Who may see nothing learns nothing, not even the collection timestamp.
   const readable = await readableOnly(context, request);
   const timestamp = await storage.timestamp(collection);
-  if (checkCollection(conditions, timestamp, true)) return notModified(timestamp, 'list');
+  if (checkCollection(conditions, timestamp, true)) return notModified(timestamp);
 
   // Every page shows the collection as of the first page's timestamp (see pagination-token.ts)
   // and repeats the first page's `Total-Records`: a walk through the pages counts once.

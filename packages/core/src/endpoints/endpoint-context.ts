@@ -62,7 +62,10 @@ export function timestampHeaders(timestamp: number): Record<string, string> {
   return { ETag: `"${timestamp}"`, 'Last-Modified': new Date(timestamp).toUTCString() };
 }
 
-/** 304: nothing changed since the client's copy, whose ETag is `timestamp`. */
-export function notModified(timestamp: number, expose: ExposedHeaders): EndpointResponse {
-  return { status: 304, body: null, headers: timestampHeaders(timestamp), expose };
+/**
+ * 304: nothing changed since the client's copy, whose ETag is `timestamp`. It exposes the
+ * short header list of writes and errors, as the protocol's reference server does.
+ */
+export function notModified(timestamp: number): EndpointResponse {
+  return { status: 304, body: null, headers: timestampHeaders(timestamp), expose: 'write' };
 }

@@ -96,7 +96,7 @@ export async function getRecord(
   const collectionTimestamp = () => context.storage.timestamp(context.collection);
   const unchanged = await checkRecord(conditions, record, true, collectionTimestamp);
   if (!record) throw recordNotFound(context.resource.name, id);
-  if (unchanged) return notModified(record.last_modified, 'record');
+  if (unchanged) return notModified(record.last_modified);
   const data = fields ? selectFields(record, fields) : record;
   const body = {
     data,
