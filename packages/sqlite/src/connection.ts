@@ -2,20 +2,27 @@
  * The connection to a database file that a storage, a permission backend and a cache share
  * (see `sqlite()`), and how their calls take turns on it.
  *
- * One better-sqlite3 connection serves all three. Storage calls go through kysely, whose
- * SQLite driver lends the connection to one caller at a time behind an async mutex; a storage
- * write transaction holds it from `BEGIN IMMEDIATE` to `COMMIT`, across every await of the
- * request that runs it (see `transaction.ts`). Permission and cache calls run their statements
+ * One better-sqlite3 connection serves all three. The storage's queries whose SQL varies
+ * (lists, filtered counts) go through kysely, whose SQLite driver lends the connection to one
+ * caller at a time behind an async mutex; a storage transaction holds it from `BEGIN IMMEDIATE`
+ * to `COMMIT`, across every await of the request that runs it (see `transaction.ts`). Every
+ * other call (permission and cache calls, and the storage's fixed-shape statements: a record by
+ * id, a timestamp, the counter of a collection, a write of one record) runs prepared statements
  * synchronously on the same connection, so nothing can slip in between them, and:
  *
  * - made from inside a storage transaction (core stores the permissions of a record in the
  *   transaction that writes the record, and a batch authenticates its sub-requests in its
- *   transaction), they run at once, inside it, in a savepoint: they commit or roll back with
- *   the record. Waiting for the mutex there would wait for the transaction itself, forever;
- * - made from anywhere else, they first take the mutex, so they wait for an open transaction
- *   to end. Run at once, a read would see another request's uncommitted writes, and a write
- *   would become part of that transaction and vanish if it rolled back, after its caller was
- *   told it succeeded.
+ *   transaction), they run at once, inside it, a write in a savepoint: they commit or roll
+ *   back with the record. Waiting for the mutex there would wait for the transaction itself,
+ *   forever;
+ * - made from anywhere else while no transaction is open and no call waits for the mutex,
+ *   they run at once too, which is what taking the free mutex would give without its promise
+ *   hops: a read sees only committed data, a write is a transaction of its own, from
+ *   `BEGIN IMMEDIATE` to `COMMIT`, and being synchronous neither interleaves with anything;
+ * - otherwise they take the mutex, in turn after the calls already waiting for it, so they
+ *   wait for an open transaction to end. Run at once, a read would see another request's
+ *   uncommitted writes, and a write would become part of that transaction and vanish if it
+ *   rolled back, after its caller was told it succeeded.
  *
  * "Inside" is the async context of the transaction's work (an `AsyncLocalStorage` of this
  * connection), which every await of core carries along. It closes when the work settles, so a
@@ -27,6 +34,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { accessSync, constants, type Stats, statSync } from 'node:fs';
 import { Kysely, SqliteDialect, sql } from 'kysely';
+import { reportingFailures } from './backend-errors.js';
 import {
   isFileDatabase,
   type OpenOptions,
@@ -61,25 +69,42 @@ export interface Lease {
   close(): Promise<void>;
 }
 
-/** A prepared statement, as the permission and cache backends use one. */
+/** A prepared statement, as the backends use one. */
 export type Statement = Pick<SqliteStatement, 'all' | 'get' | 'run'>;
 
-export interface Connection {
+/** Runs synchronous statements on the connection when it is the caller's turn. */
+export type Runner = <T>(work: () => T) => Promise<T>;
+
+/** How a caller runs its synchronous statements on the connection. */
+export interface Turns {
+  /**
+   * Runs statements: at once inside a transaction, or when none is open and no call waits
+   * for the connection; else once it is the caller's turn.
+   */
+  readonly read: Runner;
+  /** As `read`, for statements that write: inside a transaction, or in one of their own. */
+  readonly write: Runner;
+}
+
+export interface Connection extends Turns {
   /** kysely on the connection, for the storage. */
   readonly database: Kysely<Schema>;
   /** Runs a schema statement (`CREATE INDEX ...`) at once; only while opening backends. */
   exec(statement: string): void;
-  /** A prepared statement, reported to `log` like every other. */
+  /**
+   * A prepared statement, to run through `read` or `write`: reported to `log` like every
+   * other, its database failures thrown as `BackendError`s (see `backend-errors.ts`).
+   */
   prepare(source: string): Statement;
   /**
    * Runs `work` in a `BEGIN IMMEDIATE` transaction holding the connection, in the context that
-   * `read` and `write` recognise as inside it.
+   * `read` and `write` recognise as inside it. `work` receives kysely on the connection, and
+   * the turns of its synchronous statements: at once, in the transaction, while it runs
+   * (whatever the async context of the call), as `read` and `write` once it has settled.
    */
-  transaction<T>(work: (connection: Kysely<Schema>) => Promise<T>): Promise<T>;
-  /** Runs synchronous statements: at once inside a transaction, else once none is open. */
-  read<T>(work: () => T): Promise<T>;
+  transaction<T>(work: (connection: Kysely<Schema>, turns: Turns) => Promise<T>): Promise<T>;
   /** As `read`, and atomically: in a savepoint inside a transaction, else in one of its own. */
-  write<T>(work: () => T): Promise<T>;
+  readonly write: Runner;
   /** Whether the file is still the one opened, and answers a query. Never throws. */
   heartbeat(): Promise<boolean>;
   lease(): Lease;
@@ -152,14 +177,43 @@ function openConnection(options: SqliteConnectionOptions): Connection & { abando
   const opened: Stats | undefined = isFileDatabase(path) ? statSync(path) : undefined;
   const inside = new AsyncLocalStorage<{ open: boolean }>();
   let leases = 0;
+  /** The calls of this connection waiting for kysely's mutex. */
+  let waiting = 0;
+
+  /** Runs `work` now: its result, or its error, as a promise. */
+  function now<T>(work: () => T): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Runs `work` once it holds kysely's mutex, after the calls already waiting for it. */
+  async function turn<T>(work: (connection: Kysely<Schema>) => Promise<T>): Promise<T> {
+    waiting++;
+    let started = false;
+    try {
+      return await database.connection().execute((connection) => {
+        started = true;
+        waiting--;
+        return work(connection);
+      });
+    } finally {
+      if (!started) waiting--;
+    }
+  }
 
   function exclusive<T>(work: () => T): Promise<T> {
-    if (inside.getStore()?.open) return new Promise((resolve) => resolve(work()));
-    return database.connection().execute(async () => work());
+    // A transaction is open from `BEGIN` until `COMMIT`, both run right after taking the mutex
+    // and right before giving it back; a call waiting for the mutex may be a transaction about
+    // to begin, or a read or write that must not be overtaken by a later call.
+    if (inside.getStore()?.open || (waiting === 0 && !raw.inTransaction)) return now(work);
+    return turn(async () => work());
   }
 
   function prepare(source: string): Statement {
-    const statement = raw.prepare(source);
+    const statement = reportingFailures(raw.prepare(source));
     return log ? logged(statement, source, log) : statement;
   }
 
@@ -192,6 +246,9 @@ function openConnection(options: SqliteConnectionOptions): Connection & { abando
     }
   }
 
+  const read: Runner = exclusive;
+  const write: Runner = (work) => exclusive(() => atomically(work));
+
   async function close(): Promise<void> {
     await database.destroy();
     // kysely opens its driver on the first query; closing before one leaves the file open.
@@ -203,16 +260,22 @@ function openConnection(options: SqliteConnectionOptions): Connection & { abando
     exec: (statement) => raw.exec(statement),
     prepare,
     transaction: (work) =>
-      immediateTransaction(database, (connection) => {
-        const scope = { open: true };
-        return inside
-          .run(scope, () => work(connection))
-          .finally(() => {
-            scope.open = false;
-          });
-      }),
-    read: exclusive,
-    write: (work) => exclusive(() => atomically(work)),
+      turn((connection) =>
+        immediateTransaction({ begin, commit, rollback }, () => {
+          const scope = { open: true };
+          const turns: Turns = {
+            read: (statements) => (scope.open ? now(statements) : read(statements)),
+            write: (statements) => (scope.open ? now(statements) : write(statements)),
+          };
+          return inside
+            .run(scope, () => work(connection, turns))
+            .finally(() => {
+              scope.open = false;
+            });
+        }),
+      ),
+    read,
+    write,
 
     async heartbeat() {
       try {

@@ -11,7 +11,6 @@ import type { CollectionRef } from '@pawl/core';
 import { type Kysely, type SqlBool, sql } from 'kysely';
 import { and, type Condition, toSql } from './query/condition.js';
 import type { Schema } from './schema/tables.js';
-import { immediateTransaction } from './transaction.js';
 
 export interface PurgeOptions {
   /** Purge only tombstones whose `last_modified` is below this timestamp (epoch milliseconds). */
@@ -26,10 +25,11 @@ export interface PurgeOptions {
  * neither option, every tombstone. Resolves to the number of tombstones deleted.
  *
  * Collection timestamps are kept, so timestamps keep increasing after a purge. A client whose
- * last sync is older than a purged tombstone no longer learns of that deletion.
+ * last sync is older than a purged tombstone no longer learns of that deletion. The delete
+ * runs in `transaction`, a write transaction of the connection (`Connection.transaction`).
  */
 export async function purgeTombstones(
-  database: Kysely<Schema>,
+  transaction: <T>(work: (connection: Kysely<Schema>) => Promise<T>) => Promise<T>,
   collection: CollectionRef | undefined,
   options: PurgeOptions = {},
 ): Promise<number> {
@@ -57,7 +57,7 @@ export async function purgeTombstones(
           ) AS position
           FROM records AS k WHERE ${toSql(tombstones('k'))}
         ) WHERE position > ${keepLast})`;
-  return immediateTransaction(database, async (connection) => {
+  return transaction(async (connection) => {
     const result = await connection
       .deleteFrom('records as t')
       .where(toSql(and(tombstones('t'), older, beyondKept)))

@@ -1,6 +1,12 @@
 /**
- * The storage session: the six calls of `StorageSession` on one kysely executor, either the
- * shared database (autocommit reads) or the connection of a running transaction.
+ * The storage session: the six calls of `StorageSession`, either on the shared connection
+ * (autocommit reads) or in a running transaction.
+ *
+ * The calls whose SQL never changes (a record by id, a timestamp, the counter of an unfiltered
+ * count, a write of one record) run statements prepared once per connection, synchronously,
+ * in one turn on the connection (see `connection.ts`); their SQL is the text kysely compiles
+ * for the same query, so the query log reads the same. Lists and filtered counts, whose SQL
+ * depends on the filters and sorts, are built with kysely.
  *
  * @module
  */
@@ -15,6 +21,7 @@ import type {
   Tombstone,
 } from '@pawl/core';
 import { type Kysely, type SqlBool, sql } from 'kysely';
+import type { Statement, Turns } from './connection.js';
 import { toSql } from './query/condition.js';
 import type { FieldResolver } from './query/fields.js';
 import { filterCondition } from './query/filters.js';
@@ -26,6 +33,52 @@ export interface SessionContext {
   readonly clock: () => number;
   /** The field resolver of a resource. */
   readonly fields: (resource: string) => FieldResolver;
+  /** The fixed-shape statements, prepared on the connection. */
+  readonly statements: FixedStatements;
+}
+
+/** The statements whose SQL does not depend on the call. */
+export type FixedStatements = ReturnType<typeof prepareStatements>;
+
+/**
+ * Prepares the fixed-shape statements. Parameters are positional, in the order kysely binds
+ * them for the same query.
+ */
+export function prepareStatements(prepare: (source: string) => Statement) {
+  return {
+    /** `resource`, `parent_id`. */
+    readTimestamp: prepare(
+      'select "last_modified" from "timestamps" where "resource" = ? and "parent_id" = ?',
+    ),
+    /** `resource`, `parent_id`, `last_modified`, `last_modified`. */
+    writeTimestamp: prepare(
+      'insert into "timestamps" ("resource", "parent_id", "last_modified") values (?, ?, ?) on conflict ("resource", "parent_id") do update set "last_modified" = ?',
+    ),
+    /** `resource`, `parent_id`, `last_modified`: the timestamp of a never-written collection. */
+    fixTimestamp: prepare(
+      'insert into "timestamps" ("resource", "parent_id", "last_modified") values (?, ?, ?) on conflict do nothing',
+    ),
+    /** `resource`, `parent_id`, `id`. */
+    get: prepare(
+      'select "r"."id", "r"."last_modified", "r"."deleted", "r"."data" from "records" as "r" where "r"."resource" = ? and "r"."parent_id" = ? and "r"."id" = ? and r.deleted = 0',
+    ),
+    /** `resource`, `parent_id`, `id`. */
+    live: prepare(
+      'select "r"."id" from "records" as "r" where "r"."resource" = ? and "r"."parent_id" = ? and "r"."id" = ? and r.deleted = 0',
+    ),
+    /** `resource`, `parent_id`. */
+    counter: prepare(
+      'select "live" from "collection_counts" where "resource" = ? and "parent_id" = ?',
+    ),
+    /** `resource`, `parent_id`, `id`, `last_modified`, `deleted`, `data`, then the last three. */
+    put: prepare(
+      'insert into "records" ("resource", "parent_id", "id", "last_modified", "deleted", "data") values (?, ?, ?, ?, ?, ?) on conflict ("resource", "parent_id", "id") do update set "last_modified" = ?, "deleted" = ?, "data" = ?',
+    ),
+    /** `last_modified`, `deleted`, `data`, `resource`, `parent_id`, `id`. */
+    tombstone: prepare(
+      'update "records" set "last_modified" = ?, "deleted" = ?, "data" = ? where "resource" = ? and "parent_id" = ? and "id" = ?',
+    ),
+  };
 }
 
 /** The `data` of every tombstone: what a filter or sort sees of it besides `id` and `last_modified`. */
@@ -46,11 +99,20 @@ function toItem(row: Row): StoredRecord | Tombstone {
 }
 
 /**
- * A session on `executor`. Writes must run inside a write transaction (see `transaction.ts`):
- * the timestamp of each is read from and written to the `timestamps` table in that same
- * transaction, which is what keeps timestamps increasing across processes.
+ * A session on `executor`, whose fixed-shape statements run in `turns`. Writes must run
+ * inside a write transaction (see `transaction.ts`; `turns.write` runs them in one of their
+ * own outside a transaction): the timestamp of each is read from and written to the
+ * `timestamps` table in that same transaction, which is what keeps timestamps increasing
+ * across processes.
  */
-export function createSession(executor: Kysely<Schema>, context: SessionContext): StorageSession {
+export function createSession(
+  executor: Kysely<Schema>,
+  turns: Turns,
+  context: SessionContext,
+): StorageSession {
+  const { statements } = context;
+  const { read, write } = turns;
+
   /** The items of a collection that match `query`, before choosing columns. */
   function inCollection(ref: CollectionRef, query: CountQuery) {
     const fields = context.fields(ref.resource);
@@ -65,49 +127,38 @@ export function createSession(executor: Kysely<Schema>, context: SessionContext)
     return select;
   }
 
-  async function readTimestamp(ref: CollectionRef): Promise<number | undefined> {
-    const row = await executor
-      .selectFrom('timestamps')
-      .select('last_modified')
-      .where('resource', '=', ref.resource)
-      .where('parent_id', '=', ref.parentId)
-      .executeTakeFirst();
+  function readTimestamp(ref: CollectionRef): number | undefined {
+    const row = statements.readTimestamp.get(ref.resource, ref.parentId) as
+      | { last_modified: number }
+      | undefined;
     return row?.last_modified;
-  }
-
-  async function writeTimestamp(ref: CollectionRef, timestamp: number): Promise<void> {
-    await executor
-      .insertInto('timestamps')
-      .values({ resource: ref.resource, parent_id: ref.parentId, last_modified: timestamp })
-      .onConflict((conflict) =>
-        conflict.columns(['resource', 'parent_id']).doUpdateSet({ last_modified: timestamp }),
-      )
-      .execute();
   }
 
   /**
    * The timestamp of a write: the forced one, or one above every timestamp the collection
    * handed out and not below the clock. The collection's high-water mark moves to the greater.
    */
-  async function stamp(ref: CollectionRef, forced: number | undefined): Promise<number> {
-    const current = (await readTimestamp(ref)) ?? Number.NEGATIVE_INFINITY;
+  function stamp(ref: CollectionRef, forced: number | undefined): number {
+    const current = readTimestamp(ref) ?? Number.NEGATIVE_INFINITY;
     const fresh = Math.max(context.clock(), current + 1);
-    await writeTimestamp(ref, forced !== undefined && forced > current ? forced : fresh);
+    const highest = forced !== undefined && forced > current ? forced : fresh;
+    statements.writeTimestamp.run(ref.resource, ref.parentId, highest, highest);
     return forced ?? fresh;
   }
 
+  async function countMatching(ref: CollectionRef, query: CountQuery): Promise<number> {
+    const row = await inCollection(ref, query)
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return row.count;
+  }
+
   return {
-    async get(ref, id) {
-      const row = await executor
-        .selectFrom('records as r')
-        .select(['r.id', 'r.last_modified', 'r.deleted', 'r.data'])
-        .where('r.resource', '=', ref.resource)
-        .where('r.parent_id', '=', ref.parentId)
-        .where('r.id', '=', id)
-        .where(LIVE)
-        .executeTakeFirst();
-      return row ? (toItem(row) as StoredRecord) : null;
-    },
+    get: (ref, id) =>
+      read(() => {
+        const row = statements.get.get(ref.resource, ref.parentId, id) as Row | undefined;
+        return row ? (toItem(row) as StoredRecord) : null;
+      }),
 
     async list(ref, query: ListQuery) {
       const fields = context.fields(ref.resource);
@@ -129,79 +180,54 @@ export function createSession(executor: Kysely<Schema>, context: SessionContext)
       return (await select.execute()).map(toItem);
     },
 
-    async count(ref, query) {
-      if (query.filters.length === 0 && !query.includeDeleted) {
-        // What the first page of a list counts: the counter the triggers of `records` keep.
-        const counted = await executor
-          .selectFrom('collection_counts')
-          .select('live')
-          .where('resource', '=', ref.resource)
-          .where('parent_id', '=', ref.parentId)
-          .executeTakeFirst();
-        return counted?.live ?? 0;
-      }
-      const row = await inCollection(ref, query)
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .executeTakeFirstOrThrow();
-      return row.count;
-    },
+    count: (ref, query) =>
+      query.filters.length === 0 && !query.includeDeleted
+        ? // What the first page of a list counts: the counter the triggers of `records` keep.
+          read(() => {
+            const counted = statements.counter.get(ref.resource, ref.parentId) as
+              | { live: number }
+              | undefined;
+            return counted?.live ?? 0;
+          })
+        : countMatching(ref, query),
 
-    async timestamp(ref) {
-      const stored = await readTimestamp(ref);
-      if (stored !== undefined) return stored;
-      // A never-written collection: fix its timestamp now, so that it stays the same until the
-      // first write, here and in every other process. If another writer got there first, its
-      // value stands.
-      await executor
-        .insertInto('timestamps')
-        .values({ resource: ref.resource, parent_id: ref.parentId, last_modified: context.clock() })
-        .onConflict((conflict) => conflict.doNothing())
-        .execute();
-      return (await readTimestamp(ref)) ?? context.clock();
-    },
+    timestamp: (ref) =>
+      read(() => {
+        const stored = readTimestamp(ref);
+        if (stored !== undefined) return stored;
+        // A never-written collection: fix its timestamp now, so that it stays the same until
+        // the first write, here and in every other process. If another writer got there first,
+        // its value stands.
+        statements.fixTimestamp.run(ref.resource, ref.parentId, context.clock());
+        return readTimestamp(ref) ?? context.clock();
+      }),
 
-    async put(ref, record: RecordFields & { id: string }, options) {
-      const { id, last_modified: _ignored, ...fields } = record;
-      const data = JSON.stringify(fields);
-      const lastModified = await stamp(ref, options?.lastModified);
-      await executor
-        .insertInto('records')
-        .values({
-          resource: ref.resource,
-          parent_id: ref.parentId,
+    put: (ref, record: RecordFields & { id: string }, options) =>
+      write(() => {
+        const { id, last_modified: _ignored, ...fields } = record;
+        const data = JSON.stringify(fields);
+        const lastModified = stamp(ref, options?.lastModified);
+        statements.put.run(
+          ref.resource,
+          ref.parentId,
           id,
-          last_modified: lastModified,
-          deleted: 0,
+          lastModified,
+          0,
           data,
-        })
-        .onConflict((conflict) =>
-          conflict
-            .columns(['resource', 'parent_id', 'id'])
-            .doUpdateSet({ last_modified: lastModified, deleted: 0, data }),
-        )
-        .execute();
-      return { id, ...JSON.parse(data), last_modified: lastModified };
-    },
+          lastModified,
+          0,
+          data,
+        );
+        return { id, ...JSON.parse(data), last_modified: lastModified };
+      }),
 
-    async delete(ref, id, options) {
-      const live = await executor
-        .selectFrom('records as r')
-        .select('r.id')
-        .where('r.resource', '=', ref.resource)
-        .where('r.parent_id', '=', ref.parentId)
-        .where('r.id', '=', id)
-        .where(LIVE)
-        .executeTakeFirst();
-      if (!live) return null;
-      const lastModified = await stamp(ref, options?.lastModified);
-      await executor
-        .updateTable('records')
-        .set({ last_modified: lastModified, deleted: 1, data: TOMBSTONE_DATA })
-        .where('resource', '=', ref.resource)
-        .where('parent_id', '=', ref.parentId)
-        .where('id', '=', id)
-        .execute();
-      return { id, last_modified: lastModified, deleted: true };
-    },
+    delete: (ref, id, options) =>
+      write(() => {
+        if (statements.live.get(ref.resource, ref.parentId, id) === undefined) return null;
+        const lastModified = stamp(ref, options?.lastModified);
+        statements.tombstone.run(lastModified, 1, TOMBSTONE_DATA, ref.resource, ref.parentId, id);
+        const tombstone: Tombstone = { id, last_modified: lastModified, deleted: true };
+        return tombstone;
+      }),
   };
 }

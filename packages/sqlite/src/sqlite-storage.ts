@@ -17,7 +17,7 @@ import type { Sql } from './query/condition.js';
 import { type FieldResolver, fieldResolver } from './query/fields.js';
 import { type IndexDeclarations, planExpressionIndexes } from './schema/expression-indexes.js';
 import type { Schema } from './schema/tables.js';
-import { createSession, type SessionContext } from './session.js';
+import { createSession, prepareStatements, type SessionContext } from './session.js';
 
 /** What a storage adds to its connection's options. */
 export interface StorageOptions {
@@ -54,8 +54,8 @@ function render(database: Kysely<Schema>, fragment: Sql): string {
  * Writes run in `BEGIN IMMEDIATE` transactions, one at a time per process and serialized with
  * other processes by SQLite's write lock; timestamps are computed inside them, so they stay
  * strictly increasing per collection even with several processes on one file. Inside
- * `transaction(work)`, use only the session `work` receives: calling the storage itself there
- * waits for the transaction to end, forever.
+ * `transaction(work)`, use only the session `work` receives: a list or a filtered count of the
+ * storage itself there waits for the transaction to end, forever.
  */
 export function storageOn(connection: Connection, options: StorageOptions): SqliteStorage {
   const { database } = connection;
@@ -72,8 +72,10 @@ export function storageOn(connection: Connection, options: StorageOptions): Sqli
   const context: SessionContext = {
     clock: options.clock ?? Date.now,
     fields: (resource) => resolvers.get(resource) ?? plain,
+    statements: prepareStatements(connection.prepare),
   };
-  const autocommit = createSession(database, context);
+  // Reads in autocommit mode; a write in a transaction of its own.
+  const autocommit = createSession(database, connection, context);
 
   /** `call`, refused once the storage is closed (its connection may serve other backends). */
   function whileOpen<A extends unknown[], R>(
@@ -84,7 +86,9 @@ export function storageOn(connection: Connection, options: StorageOptions): Sqli
 
   function transaction<T>(work: (session: StorageSession) => Promise<T>): Promise<T> {
     if (lease.closed) return Promise.reject(closedError('storage'));
-    return connection.transaction((executor) => work(createSession(executor, context)));
+    return connection.transaction((executor, turns) =>
+      work(createSession(executor, turns, context)),
+    );
   }
 
   return {
@@ -94,13 +98,11 @@ export function storageOn(connection: Connection, options: StorageOptions): Sqli
     list: whileOpen(autocommit.list),
     count: whileOpen(autocommit.count),
     timestamp: whileOpen(autocommit.timestamp),
-    put: (collection, record, writeOptions) =>
-      transaction((session) => session.put(collection, record, writeOptions)),
-    delete: (collection, id, writeOptions) =>
-      transaction((session) => session.delete(collection, id, writeOptions)),
+    put: whileOpen(autocommit.put),
+    delete: whileOpen(autocommit.delete),
     transaction,
     purgeTombstones: whileOpen((collection?: CollectionRef, purgeOptions?: PurgeOptions) =>
-      purgeTombstones(database, collection, purgeOptions),
+      purgeTombstones(connection.transaction, collection, purgeOptions),
     ),
     heartbeat: async () => !lease.closed && (await connection.heartbeat()),
     close: () => lease.close(),

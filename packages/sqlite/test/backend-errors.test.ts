@@ -69,4 +69,23 @@ describe('database failures', () => {
       await storage.close();
     }
   });
+
+  it('is a BackendError for a permission or cache write too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pawl-busy-'));
+    dirs.push(dir);
+    const path = join(dir, 'busy.db');
+    const { storage, permission, cache } = sqlite({ path, busyTimeout: 20 });
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(permission.set('/notes/a', { read: ['x'] })).rejects.toBeInstanceOf(
+        BackendError,
+      );
+      await expect(cache.set('k', 1, 60)).rejects.toBeInstanceOf(BackendError);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      await Promise.all([storage.close(), permission.close(), cache.close()]);
+    }
+  });
 });
