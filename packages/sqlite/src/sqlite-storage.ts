@@ -15,7 +15,11 @@ import {
 import { type PurgeOptions, purgeTombstones } from './purge.js';
 import type { Sql } from './query/condition.js';
 import { type FieldResolver, fieldResolver } from './query/fields.js';
-import { type IndexDeclarations, planExpressionIndexes } from './schema/expression-indexes.js';
+import {
+  type IndexDeclarations,
+  planExpressionIndexes,
+  SUPERSEDED_INDEXES,
+} from './schema/expression-indexes.js';
 import type { Schema } from './schema/tables.js';
 import { createSession, prepareStatements, type SessionContext } from './session.js';
 
@@ -62,6 +66,8 @@ export function storageOn(connection: Connection, options: StorageOptions): Sqli
   const plan = planExpressionIndexes(options.indexes ?? {}, (fragment) =>
     render(database, fragment),
   );
+  const superseded = connection.prepare(SUPERSEDED_INDEXES).all() as Array<{ name: string }>;
+  for (const { name } of superseded) connection.exec(`DROP INDEX IF EXISTS "${name}"`);
   for (const statement of plan.statements) connection.exec(statement);
   const lease = connection.lease();
 

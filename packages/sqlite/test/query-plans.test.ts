@@ -135,6 +135,45 @@ describe('expression indexes', () => {
     expect(count.n).toBe(3);
   });
 
+  it('holds live records only, and replaces an index of the earlier layout on open', async () => {
+    const reader = new Database(file);
+    const unread = indexOf('unread');
+    const { sql: definition } = reader
+      .prepare('SELECT sql FROM sqlite_master WHERE name = ?')
+      .get(unread) as { sql: string };
+    expect(definition).toMatch(/\) WHERE deleted = 0$/);
+    // An index as earlier versions made it: the same columns, tombstones included.
+    const earlier = definition
+      .replace(unread, 'pawl_field_00000000000000ff')
+      .replace(/ WHERE deleted = 0$/, '');
+    reader.exec(earlier);
+    reader.close();
+    const reopened = sqliteStorage({ path: file, indexes: INDEXES });
+    await reopened.close();
+    const after = new Database(file, { readonly: true });
+    const names = after
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'pawl_field_%'")
+      .all()
+      .map((row) => (row as { name: string }).name);
+    after.close();
+    expect(names).not.toContain('pawl_field_00000000000000ff');
+    expect(names).toContain(unread);
+  });
+
+  it('counts the matches of a filter on an indexed field in its index', async () => {
+    statements = [];
+    const filters: Filter[] = [{ path: ['unread'], operator: 'eq', value: true }];
+    expect(await storage.count(articles, { filters })).toBe(1000);
+    const counting = statements.find((statement) => statement.sql.startsWith('select count'));
+    if (!counting) throw new Error('no count statement was logged');
+    const reader = new Database(file, { readonly: true });
+    const plan = reader
+      .prepare(`EXPLAIN QUERY PLAN ${counting.sql}`)
+      .all(...counting.parameters) as Array<{ detail: string }>;
+    reader.close();
+    expect(plan[0]?.detail).toContain(`USING INDEX ${indexOf('unread')} `);
+  });
+
   it('refuses field names that cannot be written safely', () => {
     for (const field of ["x'); DROP TABLE records;--", 'a b', 'a..b', '', 'é', 'a"b', 'id']) {
       expect(() => sqliteStorage({ path: file, indexes: { articles: [field] } }), field).toThrow(

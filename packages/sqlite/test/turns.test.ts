@@ -137,6 +137,7 @@ describe('fixed-shape storage calls', () => {
   it('are logged with the SQL kysely compiles for them, a write in a transaction', async () => {
     const statements: QueryLog[] = [];
     const { storage } = backends((query) => statements.push(query));
+    statements.length = 0; // What opening the storage ran.
     await storage.put(notes, { id: 'a', n: 1 });
     await storage.get(notes, 'a');
     await storage.timestamp(notes);
