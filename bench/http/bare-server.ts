@@ -59,8 +59,22 @@ function quoted(header: string | undefined): number | undefined {
   return header === undefined ? undefined : Number(header.replaceAll('"', ''));
 }
 
-function token(after: unknown[], snapshot: number, sort: string): string {
-  return Buffer.from(JSON.stringify({ a: after, s: snapshot, k: sort })).toString('base64url');
+function token(after: unknown[], snapshot: number, total: number, sort: string): string {
+  const payload = { a: after, s: snapshot, t: total, k: sort };
+  return Buffer.from(JSON.stringify(payload)).toString('base64url');
+}
+
+/** Counts of live records, remembered under the collection timestamp, as Pawl does. */
+const counts = new Map<string, number>();
+function countOnce(kind: string, at: number, count: () => number): number {
+  const key = `${kind} ${at}`;
+  let known = counts.get(key);
+  if (known === undefined) {
+    if (counts.size >= 1000) counts.clear();
+    known = count();
+    counts.set(key, known);
+  }
+  return known;
 }
 
 function listPage(c: Context, user: string): Response {
@@ -73,16 +87,17 @@ function listPage(c: Context, user: string): Response {
   let total: number;
   let rows: Row[];
   let sort = '-last_modified,id';
+  const lists = sql.lists(limit + 1);
   if (query._since !== undefined) {
     const since = Number(query._since);
     total = sql.countSince.get(RESOURCE, user, since)?.count ?? 0;
-    rows = sql.listSince.all(RESOURCE, user, since, limit + 1);
+    rows = lists.listSince.all(RESOURCE, user, since);
   } else if (query._token !== undefined) {
-    const { a, s } = JSON.parse(Buffer.from(query._token, 'base64url').toString('utf8'));
+    const { a, s, t } = JSON.parse(Buffer.from(query._token, 'base64url').toString('utf8'));
     const [lastModified, id] = a as [number, string];
     snapshot = s as number;
-    total = sql.countBefore.get(RESOURCE, user, snapshot)?.count ?? 0;
-    rows = sql.listAfter.all(
+    total = t as number;
+    rows = lists.listAfter.all(
       RESOURCE,
       user,
       snapshot,
@@ -90,15 +105,14 @@ function listPage(c: Context, user: string): Response {
       lastModified,
       lastModified,
       id,
-      limit + 1,
     );
   } else if (query.unread === 'true' && query._sort === '-stored_on') {
     sort = '-stored_on,-last_modified,id';
-    total = sql.countUnread.get(RESOURCE, user)?.count ?? 0;
-    rows = sql.listUnread.all(RESOURCE, user, limit + 1);
+    total = countOnce('unread', current, () => sql.countUnread.get(RESOURCE, user)?.count ?? 0);
+    rows = lists.listUnread.all(RESOURCE, user);
   } else {
-    total = sql.count.get(RESOURCE, user)?.count ?? 0;
-    rows = sql.list.all(RESOURCE, user, limit + 1);
+    total = countOnce('all', current, () => sql.count.get(RESOURCE, user)?.count ?? 0);
+    rows = lists.list.all(RESOURCE, user);
   }
   const page = rows.slice(0, limit).map(toRecord);
   const headers: { [name: string]: string } = { ...etag(snapshot), 'Total-Records': String(total) };
@@ -109,14 +123,14 @@ function listPage(c: Context, user: string): Response {
       : [last.last_modified, last.id];
     const next = new URL(c.req.url);
     next.searchParams.set('_limit', String(limit));
-    next.searchParams.set('_token', token(after, snapshot, sort));
+    next.searchParams.set('_token', token(after, snapshot, total, sort));
     headers['Next-Page'] = next.toString();
   }
   return c.json({ data: page }, 200, headers);
 }
 
 function checkUnique(user: string, record: StoredArticle): void {
-  const same = sql.sameUrl.all(RESOURCE, user, record.url, 2);
+  const same = sql.sameUrl.all(RESOURCE, user, record.url);
   if (same.some((row) => row.id !== record.id)) throw new HttpProblem(409, 'Conflict of field url');
 }
 

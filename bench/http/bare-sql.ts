@@ -38,9 +38,42 @@ const COLLECTION = 'r.resource = ? AND r.parent_id = ?';
 const UNREAD = `(${key('unread')} = -9e999 AND ${flag('unread')} = 1)`;
 const NEWEST = 'ORDER BY r.last_modified DESC, r.id ASC';
 
+/**
+ * The statements; those of lists take their `LIMIT` as a literal, as Pawl writes it (a bound
+ * `LIMIT ?` makes the same statement slower), so they come prepared per limit.
+ */
 export function prepareStatements(db: Database) {
   const statement = <T = unknown>(sql: string): Prepared<T> => db.prepare<unknown[], T>(sql);
+  const byLimit = new Map<number, ReturnType<typeof lists>>();
+  function lists(limit: number) {
+    return {
+      listUnread: statement<Row>(
+        `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND ${UNREAD} ORDER BY ${key('stored_on')} DESC, ${flag('stored_on')} DESC, r.last_modified DESC, r.id ASC LIMIT ${limit}`,
+      ),
+      list: statement<Row>(
+        `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 ${NEWEST} LIMIT ${limit}`,
+      ),
+      /** Default sort, a later page: the snapshot bound, then the keyset position. */
+      listAfter: statement<Row>(
+        `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND +r.last_modified <= ? AND (r.last_modified <= ? AND (r.last_modified < ? OR (r.last_modified = ? AND r.id > ?))) ${NEWEST} LIMIT ${limit}`,
+      ),
+      /** `_since`: tombstones included. */
+      listSince: statement<Row>(
+        `${COLUMNS} WHERE ${COLLECTION} AND r.last_modified > ? ${NEWEST} LIMIT ${limit}`,
+      ),
+    };
+  }
   return {
+    /** The list statements for pages of `limit` rows. */
+    lists(limit: number) {
+      if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit ${limit}`);
+      let prepared = byLimit.get(limit);
+      if (!prepared) {
+        prepared = lists(limit);
+        byLimit.set(limit, prepared);
+      }
+      return prepared;
+    },
     timestamp: statement<{ last_modified: number }>(
       'SELECT last_modified FROM timestamps WHERE resource = ? AND parent_id = ?',
     ),
@@ -52,31 +85,17 @@ export function prepareStatements(db: Database) {
     countUnread: statement<{ count: number }>(
       `SELECT count(*) AS count FROM records AS r WHERE ${COLLECTION} AND r.deleted = 0 AND ${UNREAD}`,
     ),
-    listUnread: statement<Row>(
-      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND ${UNREAD} ORDER BY ${key('stored_on')} DESC, ${flag('stored_on')} DESC, r.last_modified DESC, r.id ASC LIMIT ?`,
-    ),
     /** Default sort, first page. */
     count: statement<{ count: number }>(
       `SELECT count(*) AS count FROM records AS r WHERE ${COLLECTION} AND r.deleted = 0`,
-    ),
-    list: statement<Row>(`${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 ${NEWEST} LIMIT ?`),
-    /** Default sort, a later page: the snapshot bound, then the keyset position. */
-    countBefore: statement<{ count: number }>(
-      `SELECT count(*) AS count FROM records AS r WHERE ${COLLECTION} AND r.deleted = 0 AND +r.last_modified <= ?`,
-    ),
-    listAfter: statement<Row>(
-      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND +r.last_modified <= ? AND (r.last_modified <= ? AND (r.last_modified < ? OR (r.last_modified = ? AND r.id > ?))) ${NEWEST} LIMIT ?`,
     ),
     /** `_since`: tombstones included. */
     countSince: statement<{ count: number }>(
       `SELECT count(*) AS count FROM records AS r WHERE ${COLLECTION} AND r.last_modified > ?`,
     ),
-    listSince: statement<Row>(
-      `${COLUMNS} WHERE ${COLLECTION} AND r.last_modified > ? ${NEWEST} LIMIT ?`,
-    ),
     /** The uniqueness check of `url`, ordered by `url` so that its expression index serves it. */
     sameUrl: statement<Row>(
-      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND (${key('url')} = ? AND ${flag('url')} = 0) ORDER BY ${key('url')} ASC, ${flag('url')} ASC, r.id ASC LIMIT ?`,
+      `${COLUMNS} WHERE ${COLLECTION} AND r.deleted = 0 AND (${key('url')} = ? AND ${flag('url')} = 0) ORDER BY ${key('url')} ASC, ${flag('url')} ASC, r.id ASC LIMIT 2`,
     ),
     put: statement(
       'INSERT INTO records (resource, parent_id, id, last_modified, deleted, data) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (resource, parent_id, id) DO UPDATE SET last_modified = ?, deleted = 0, data = ?',

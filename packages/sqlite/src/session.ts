@@ -176,7 +176,9 @@ export function createSession(
           select = select.orderBy(term.expression, term.direction);
         }
       }
-      if (query.limit !== undefined) select = select.limit(query.limit);
+      // A literal: with `LIMIT ?` the same statement runs 15–40% slower (10× for a lookup
+      // of two rows such as the uniqueness check), with this SQLite built with STAT4.
+      if (query.limit !== undefined) select = select.limit(sql.lit(safeLimit(query.limit)));
       return (await select.execute()).map(toItem);
     },
 
@@ -230,4 +232,10 @@ export function createSession(
         return tombstone;
       }),
   };
+}
+
+/** A limit to write into SQL: a non-negative safe integer, anything else refused. */
+function safeLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`Invalid limit ${limit}`);
+  return limit;
 }
