@@ -64,6 +64,36 @@ describe('POST /batch', () => {
     expect(body.responses[1].body.data).toMatchObject({ shared: true });
   });
 
+  it('gives each request its own copy of a default body, whatever a hook does to it', async () => {
+    const counters = defineResource({
+      name: 'counters',
+      hooks: {
+        beforeCreate: (record) => {
+          // A hook that changes the object it receives instead of returning a new one.
+          const fields = record as { tally: string[] };
+          fields.tally.push('seen');
+          return record;
+        },
+      },
+    });
+    const app = createApp({
+      project: { name: 'test', version: '1.0.0' },
+      httpApiVersion: '1.0',
+      resources: [counters],
+      userIdHmacSecret: SECRET,
+    });
+    const { body } = await call(app, 'POST', '/v1/batch', {
+      body: {
+        defaults: { method: 'POST', path: '/counters', body: { data: { tally: [] } } },
+        requests: [{}, {}, {}],
+      },
+    });
+    const tallies = body.responses.map(
+      (r: { body: { data: { tally: string[] } } }) => r.body.data.tally,
+    );
+    expect(tallies).toEqual([['seen'], ['seen'], ['seen']]);
+  });
+
   it('reports failures beside successes and keeps the successes', async () => {
     const app = makeApp();
     const taken = await createArticle(app);

@@ -8,7 +8,7 @@
  */
 import type { Hono } from 'hono';
 import { ERRNO, HttpError, invalidParameter } from '../errors/index.js';
-import { isObject, readJsonBody } from '../protocol/request-body.js';
+import { isObject, readJsonBody, withParsedBody } from '../protocol/request-body.js';
 import type { JsonValue } from '../storage/types.js';
 import type { BatchStorage } from './batch-storage.js';
 import type { Settings } from './settings.js';
@@ -85,15 +85,12 @@ async function run(
   const headers = new Headers(inherited);
   for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
   if (request.body !== undefined) headers.set('Content-Type', 'application/json');
+  const subRequest = new Request(origin + request.path, { method: request.method, headers });
+  const { body } = request;
+  const withBody = body !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
+  // A copy: `defaults` can give several sub-requests the same body object.
   const response = await dispatch(
-    new Request(origin + request.path, {
-      method: request.method,
-      headers,
-      body:
-        request.body === undefined || request.method === 'GET' || request.method === 'HEAD'
-          ? undefined
-          : JSON.stringify(request.body),
-    }),
+    withBody ? withParsedBody(subRequest, structuredClone(body)) : subRequest,
   );
   const text = await response.text();
   return {
