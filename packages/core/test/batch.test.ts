@@ -70,7 +70,7 @@ describe('POST /batch', () => {
       hooks: {
         beforeCreate: (record) => {
           // A hook that changes the object it receives instead of returning a new one.
-          const fields = record as { tally: string[] };
+          const fields = record as unknown as { tally: string[] };
           fields.tally.push('seen');
           return record;
         },
