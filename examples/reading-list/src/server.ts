@@ -30,11 +30,12 @@ if (secret === DEVELOPMENT_SECRET) {
 const { DATABASE_URL, CACHE_URL } = process.env;
 const onPostgres = /^postgres(ql)?:\/\//.test(DATABASE_URL ?? '');
 const database = onPostgres ? 'PostgreSQL' : (process.env.DATABASE ?? './reading-list.db');
+// Indexes for what a reading list asks most (unread or favorite articles, newest first) and
+// for the uniqueness check of url on every write.
+const indexes = { articles: ['unread', 'favorite', 'stored_on', 'url'] };
 const chosen: Backends = onPostgres
-  ? postgres({ connectionString: DATABASE_URL, migrateOnStart: true })
-  : // Indexes for what a reading list asks most (unread or favorite articles, newest first)
-    // and for the uniqueness check of url on every write.
-    sqlite({ path: database, indexes: { articles: ['unread', 'favorite', 'stored_on', 'url'] } });
+  ? postgres({ connectionString: DATABASE_URL, migrateOnStart: true, indexes })
+  : sqlite({ path: database, indexes });
 const backends: Backends = /^rediss?:\/\//.test(CACHE_URL ?? '')
   ? { ...chosen, cache: redisCache({ url: CACHE_URL, prefix: 'reading-list:' }) }
   : chosen;

@@ -17,6 +17,7 @@ export {
   postgresPermission,
 } from './permission/postgres-permission.js';
 export { type PostgresBackends, type PostgresOptions, postgres } from './postgres.js';
+export type { IndexDeclarations } from './schema/expression-indexes.js';
 export { type MigrationResult, migrate } from './schema/migrations.js';
 export {
   type PostgresStorage,

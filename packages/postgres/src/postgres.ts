@@ -28,7 +28,8 @@ export interface PostgresBackends {
 
 /**
  * The storage, permissions and cache of an app on one PostgreSQL database, sharing one pool,
- * which ends when all three are closed.
+ * which ends when all three are closed. `options.indexes` declares the fields of records to
+ * index (see `PostgresStorageOptions`).
  *
  * @example
  * ```ts
@@ -36,7 +37,11 @@ export interface PostgresBackends {
  *   project: { name: 'reading list', version: '1.0.0' },
  *   httpApiVersion: '1.0',
  *   resources: [articles],
- *   backends: postgres({ connectionString: process.env.DATABASE_URL, migrateOnStart: true }),
+ *   backends: postgres({
+ *     connectionString: process.env.DATABASE_URL,
+ *     migrateOnStart: true,
+ *     indexes: { articles: ['unread', 'stored_on'] },
+ *   }),
  * });
  * ```
  */

@@ -64,6 +64,7 @@ describe('hostile field names', () => {
             toSql(filterCondition({ path, operator, value })),
           ),
           toSql(keysetCondition(sort, ['x'])),
+          toSql(keysetCondition(sort, [1])),
           ...orderTerms(sort).map((term) => term.expression),
         ];
         for (const fragment of fragments) {
@@ -125,9 +126,14 @@ describe('hostile field names', () => {
         [schema],
       );
       expect(tables).toEqual(
-        ['cache', 'pawl_migrations', 'permissions', 'records', 'timestamps'].map((table_name) => ({
-          table_name,
-        })),
+        [
+          'cache',
+          'collection_counts',
+          'pawl_migrations',
+          'permissions',
+          'records',
+          'timestamps',
+        ].map((table_name) => ({ table_name })),
       );
     });
 

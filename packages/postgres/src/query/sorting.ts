@@ -7,7 +7,8 @@
  */
 
 import type { JsonValue, Sort } from '@pawl/core';
-import { compare, numberKey, rankSql, textKey } from './canonical-order.js';
+import { type SqlBool, sql } from 'kysely';
+import { compare, numberKey, RANK, rankSql, textKey } from './canonical-order.js';
 import { and, type Condition, or, type Sql } from './condition.js';
 import { type Field, field } from './fields.js';
 
@@ -38,9 +39,23 @@ export function orderTerms(sort: readonly Sort[]): OrderTerm[] {
 }
 
 /**
+ * The items from `value` on, inclusive, in the direction of `key`. For a field of `data` and a
+ * number, `compare` gives `rank > 3 OR (rank = 3 AND number >= v)`, which no index range can
+ * express; the same condition as a row comparison, `(rank, number) >= (3, v)`, is one range of
+ * the field's order index (see `schema/expression-indexes.ts`): a rank other than 3 decides
+ * alone, and the number of a rank 3 value is never `NULL`.
+ */
+function from({ field: target, direction }: SortKey, value: JsonValue): Condition {
+  const operator = direction === 'asc' ? '>=' : '<=';
+  if (target.column || typeof value !== 'number') return compare(target, operator, value);
+  const terms = sql`(${rankSql(target.json)}, ${numberKey(target.json)})`;
+  return sql<SqlBool>`${terms} ${sql.raw(operator)} (${sql.lit(RANK.number)}, ${value}::numeric)`;
+}
+
+/**
  * Items strictly after the keyset position `after` (`null` standing for a missing field). The
- * first key is also bounded on its own (`k1 >= v1`), a redundant range that lets an index on
- * that column start at the position instead of reading every row before it.
+ * first key is also bounded on its own (`k1 >= v1`, see `from`), a redundant range that lets an
+ * index on that key start at the position instead of reading every row before it.
  */
 export function keysetCondition(sort: readonly Sort[], after: readonly JsonValue[]): Condition {
   const branches: Condition[] = [];
@@ -54,6 +69,5 @@ export function keysetCondition(sort: readonly Sort[], after: readonly JsonValue
   }
   const [first] = keys(sort);
   if (!first) return false;
-  const start = compare(first.field, first.direction === 'asc' ? '>=' : '<=', after[0] ?? null);
-  return and(start, or(...branches));
+  return and(from(first, after[0] ?? null), or(...branches));
 }

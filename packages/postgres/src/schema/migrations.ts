@@ -79,7 +79,78 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX records_tombstones ON records (resource, parent_id, last_modified) WHERE deleted',
     ],
   },
+  {
+    version: 5,
+    name: 'live record counts',
+    statements: [
+      `CREATE TABLE collection_counts (
+        resource text COLLATE "C" NOT NULL,
+        parent_id text COLLATE "C" NOT NULL,
+        live bigint NOT NULL,
+        PRIMARY KEY (resource, parent_id)
+      )`,
+      // Keeps the counts in the transaction of every change to `records`, whoever makes it: a
+      // new record or one written over a tombstone adds one, a deletion takes one away. Once
+      // per statement, from its transition tables: a row of `collection_counts` updated once
+      // per row would pile up a version per row written in one transaction, each update
+      // walking past the previous ones. Its search path is the schema migrated, whatever the
+      // writer's.
+      `CREATE FUNCTION count_live_records() RETURNS trigger LANGUAGE plpgsql
+      SET search_path FROM CURRENT AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO collection_counts AS c (resource, parent_id, live)
+            SELECT resource, parent_id, count(*) FROM new_rows WHERE NOT deleted
+            GROUP BY resource, parent_id
+            ON CONFLICT (resource, parent_id) DO UPDATE SET live = c.live + EXCLUDED.live;
+        ELSIF TG_OP = 'UPDATE' THEN
+          -- Replacing a live record changes nothing, and writes nothing.
+          INSERT INTO collection_counts AS c (resource, parent_id, live)
+            SELECT resource, parent_id, sum(change) FROM (
+              SELECT resource, parent_id, 1 AS change FROM new_rows WHERE NOT deleted
+              UNION ALL
+              SELECT resource, parent_id, -1 FROM old_rows WHERE NOT deleted
+            ) AS changes
+            GROUP BY resource, parent_id HAVING sum(change) <> 0
+            ON CONFLICT (resource, parent_id) DO UPDATE SET live = c.live + EXCLUDED.live;
+        ELSE
+          -- Purging tombstones changes nothing, and writes nothing.
+          UPDATE collection_counts AS c SET live = c.live - gone.live
+            FROM (
+              SELECT resource, parent_id, count(*) AS live FROM old_rows WHERE NOT deleted
+              GROUP BY resource, parent_id
+            ) AS gone
+            WHERE c.resource = gone.resource AND c.parent_id = gone.parent_id;
+        END IF;
+        RETURN NULL;
+      END $$`,
+      `CREATE TRIGGER records_count_insert AFTER INSERT ON records
+        REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION count_live_records()`,
+      `CREATE TRIGGER records_count_update AFTER UPDATE ON records
+        REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION count_live_records()`,
+      `CREATE TRIGGER records_count_delete AFTER DELETE ON records
+        REFERENCING OLD TABLE AS old_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION count_live_records()`,
+      // After the triggers: creating them locked `records` against writes until this
+      // transaction commits, so the counts start from every committed write and miss none.
+      `INSERT INTO collection_counts (resource, parent_id, live)
+        SELECT resource, parent_id, count(*) FROM records WHERE NOT deleted
+        GROUP BY resource, parent_id`,
+    ],
+  },
 ];
+
+/**
+ * Takes the advisory lock on `schema` that migrations hold, and expression indexes are created
+ * under, until the transaction of `trx` ends: processes changing the schema take turns.
+ */
+export async function lockSchema(trx: Kysely<Tables>, schema: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`pawl_migrations:${schema}`}, 0))`.execute(
+    trx,
+  );
+}
 
 export interface MigrationResult {
   /** The schema version before. `0` for a new schema. */
@@ -104,9 +175,7 @@ export async function applyMigrations(
   const latest = migrations.at(-1)?.version ?? 0;
   const result = await guard(
     database.transaction().execute(async (trx): Promise<MigrationResult> => {
-      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`pawl_migrations:${schema}`}, 0))`.execute(
-        trx,
-      );
+      await lockSchema(trx, schema);
       // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when it exists.
       const exists = await sql`SELECT 1 FROM pg_namespace WHERE nspname = ${schema}`.execute(trx);
       if (exists.rows.length === 0) await sql`CREATE SCHEMA ${sql.id(schema)}`.execute(trx);

@@ -27,6 +27,16 @@ export interface TimestampsTable {
   last_modified: string;
 }
 
+/**
+ * The number of live records of each collection, kept by triggers on `records` (see migration
+ * 5). No row: none.
+ */
+export interface CollectionCountsTable {
+  resource: string;
+  parent_id: string;
+  live: string;
+}
+
 /** Cache entries (an unlogged table: fast, emptied by a crash). */
 export interface CacheTable {
   key: string;
@@ -50,6 +60,7 @@ export interface MigrationsTable {
 export interface Tables {
   records: RecordsTable;
   timestamps: TimestampsTable;
+  collection_counts: CollectionCountsTable;
   cache: CacheTable;
   permissions: PermissionsTable;
   pawl_migrations: MigrationsTable;
