@@ -1,40 +1,56 @@
 /**
- * Markdown for the results: a table per collection size (requests per second, p50 and p99,
- * Pawl's throughput against the bare stack and the peer, peak memory) and the targets, each
- * with its measured value.
+ * Markdown for the results: a table per collection size for the systems on SQLite (requests
+ * per second, p50 and p99, Pawl's throughput against the bare stack and the peer, peak
+ * memory), a second one for Pawl on PostgreSQL (against Pawl on SQLite and the peer), and the
+ * targets, each with its measured value.
  *
  * @module
  */
 import type { Measurement } from './load.js';
-import type { SystemName } from './servers.js';
+import type { SqliteSystem, SystemName } from './servers.js';
 
-export const SYSTEMS: readonly SystemName[] = ['bare', 'pawl', 'feathers'];
+/** The systems on SQLite, in the order of the first table. */
+export const SQLITE_SYSTEMS: readonly SqliteSystem[] = ['bare', 'pawl', 'feathers'];
+/** Every system, in the order they are measured. */
+export const SYSTEMS: readonly SystemName[] = [...SQLITE_SYSTEMS, 'pawl-postgres'];
 const LABEL: { [name in SystemName]: string } = {
   bare: 'bare',
   pawl: 'Pawl',
   feathers: 'Feathers',
+  'pawl-postgres': 'Pawl on PostgreSQL',
 };
+
+/** Per system; `pawl-postgres` only when PostgreSQL was there to measure. */
+export type BySystem<T> = { [name in SqliteSystem]: T } & { 'pawl-postgres'?: T };
 
 export interface WorkloadResult {
   name: string;
   kind: 'read' | 'write';
-  expect: { [name in SystemName]: number };
-  by: { [name in SystemName]: Measurement };
+  expect: BySystem<number>;
+  by: BySystem<Measurement>;
+}
+
+export interface Memory {
+  start: number;
+  sampled: number;
+  hwm: number;
 }
 
 export interface SizeResult {
   size: number;
   workloads: WorkloadResult[];
   /** Resident set in bytes: once started, the peak sampled while measuring, and VmHWM. */
-  memory: { [name in SystemName]: { start: number; sampled: number; hwm: number } };
+  memory: BySystem<Memory>;
 }
 
-const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+const ms = (value: number) =>
+  Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1);
 const rate = (value: number) => (value < 100 ? value.toFixed(value < 1 ? 2 : 1) : value.toFixed(0));
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 const ratio = (a: number, b: number) => {
   if (!(b > 0)) return 'n/a';
   const value = a / b;
+  if (value === 0) return '0×';
   return `${value >= 0.1 ? value.toFixed(2) : value.toPrecision(2)}×`;
 };
 
@@ -42,39 +58,77 @@ function find(result: SizeResult, name: string): WorkloadResult | undefined {
   return result.workloads.find((workload) => workload.name === name);
 }
 
+const answered = (m: Measurement) =>
+  Object.values(m.statuses).reduce((sum, count) => sum + count, 0);
+
+function cells(name: SystemName, workload: WorkloadResult, m: Measurement, notes: string[]) {
+  if (m.pilotOnly) {
+    notes.push(
+      `‡ ${LABEL[name]}, ${workload.name}: one request took ${(m.p50 / 1000).toFixed(1)} s, so it was not put under load; the rate is that of one connection.`,
+    );
+  } else if (answered(m) === 0) {
+    notes.push(
+      `† ${LABEL[name]}, ${workload.name}: no answer arrived within the measured time (requests still in flight at its end are not counted).`,
+    );
+  } else if (m.unexpected > 0) {
+    const seen = Object.entries(m.statuses).map(([status, count]) => `${status}: ${count}`);
+    notes.push(
+      `† ${LABEL[name]}, ${workload.name}: ${m.unexpected} answers were not ${workload.expect[name]} or failed (${seen.join(', ') || 'no answer'}).`,
+    );
+  }
+  const mark = m.pilotOnly ? ' ‡' : m.unexpected > 0 || answered(m) === 0 ? ' †' : '';
+  return `${rate(m.rps)}${mark} | ${ms(m.p50)} / ${ms(m.p99)}`;
+}
+
+const memoryCells = ({ start, sampled, hwm }: Memory) =>
+  `${mb(sampled)} MB | ${mb(start)} MB / ${mb(hwm)} MB`;
+const MEMORY_ROW = 'RSS: peak under load, then at start / VmHWM';
+
+/** The systems on SQLite: bare, Pawl and Feathers, and Pawl's ratios to the other two. */
 export function table(result: SizeResult): string[] {
-  const head = SYSTEMS.map((name) => `${LABEL[name]} req/s | ${LABEL[name]} p50 / p99 ms`);
+  const head = SQLITE_SYSTEMS.map((name) => `${LABEL[name]} req/s | ${LABEL[name]} p50 / p99 ms`);
   const lines = [
     `| ${result.size.toLocaleString('en')} articles | ${head.join(' | ')} | Pawl / bare | Pawl / Feathers |`,
-    `|---|${SYSTEMS.map(() => '---:|---:|').join('')}---:|---:|`,
+    `|---|${SQLITE_SYSTEMS.map(() => '---:|---:|').join('')}---:|---:|`,
   ];
   const notes: string[] = [];
   for (const workload of result.workloads) {
-    const cells = SYSTEMS.map((name) => {
-      const m = workload.by[name];
-      if (m.pilotOnly) {
-        notes.push(
-          `‡ ${LABEL[name]}, ${workload.name}: one request took ${(m.p50 / 1000).toFixed(1)} s, so it was not put under load; the rate is that of one connection.`,
-        );
-      } else if (m.unexpected > 0) {
-        const seen = Object.entries(m.statuses).map(([status, count]) => `${status}: ${count}`);
-        notes.push(
-          `† ${LABEL[name]}, ${workload.name}: ${m.unexpected} answers were not ${workload.expect[name]} or failed (${seen.join(', ') || 'no answer'}).`,
-        );
-      }
-      const mark = m.pilotOnly ? ' ‡' : m.unexpected > 0 ? ' †' : '';
-      return `${rate(m.rps)}${mark} | ${ms(m.p50)} / ${ms(m.p99)}`;
-    });
+    const row = SQLITE_SYSTEMS.map((name) => cells(name, workload, workload.by[name], notes));
     const { bare, pawl, feathers } = workload.by;
     lines.push(
-      `| ${workload.name} | ${cells.join(' | ')} | ${ratio(pawl.rps, bare.rps)} | ${ratio(pawl.rps, feathers.rps)} |`,
+      `| ${workload.name} | ${row.join(' | ')} | ${ratio(pawl.rps, bare.rps)} | ${ratio(pawl.rps, feathers.rps)} |`,
     );
   }
-  const memory = SYSTEMS.map((name) => {
-    const { start, sampled, hwm } = result.memory[name];
-    return `${mb(sampled)} MB | ${mb(start)} MB / ${mb(hwm)} MB`;
-  });
-  lines.push(`| RSS: peak under load, then at start / VmHWM | ${memory.join(' | ')} | | |`);
+  const memory = SQLITE_SYSTEMS.map((name) => memoryCells(result.memory[name]));
+  lines.push(`| ${MEMORY_ROW} | ${memory.join(' | ')} | | |`);
+  return [...lines, ...(notes.length > 0 ? ['', ...notes] : [])];
+}
+
+/**
+ * Pawl on PostgreSQL, with its throughput against Pawl on SQLite and against Feathers (both in
+ * the first table); empty when PostgreSQL was not measured.
+ */
+export function postgresTable(result: SizeResult): string[] {
+  const name = 'pawl-postgres';
+  const memory = result.memory[name];
+  if (!memory || result.workloads.some((workload) => !workload.by[name])) return [];
+  const label = LABEL[name];
+  const lines = [
+    `| ${result.size.toLocaleString('en')} articles | ${label} req/s | ${label} p50 / p99 ms | Pawl on SQLite p50 / p99 ms | PostgreSQL / SQLite | PostgreSQL / Feathers |`,
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  const notes: string[] = [];
+  for (const workload of result.workloads) {
+    const m = workload.by[name];
+    if (!m) continue;
+    const { pawl, feathers } = workload.by;
+    lines.push(
+      `| ${workload.name} | ${cells(name, workload, m, notes)} | ${ms(pawl.p50)} / ${ms(pawl.p99)} | ${ratio(m.rps, pawl.rps)} | ${ratio(m.rps, feathers.rps)} |`,
+    );
+  }
+  lines.push(
+    `| ${MEMORY_ROW} | ${memoryCells(memory)} | ${mb(result.memory.pawl.hwm)} MB (VmHWM) | | |`,
+  );
   return [...lines, ...(notes.length > 0 ? ['', ...notes] : [])];
 }
 

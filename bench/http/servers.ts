@@ -11,7 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SECRET } from './articles.js';
 
-export type SystemName = 'bare' | 'pawl' | 'feathers';
+/** The systems on SQLite files. */
+export type SqliteSystem = 'bare' | 'pawl' | 'feathers';
+/** `pawl-postgres`: the reading list on PostgreSQL (`DATABASE_URL`). */
+export type SystemName = SqliteSystem | 'pawl-postgres';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const READING_LIST = join(HERE, '..', '..', 'examples', 'reading-list');
@@ -27,6 +30,11 @@ const LAUNCH: { [name in SystemName]: LaunchSpec } = {
   bare: { script: join(HERE, 'bare-server.ts'), cwd: HERE, probe: '/v1/' },
   // The reading list as users start it (`pnpm start`), from its own directory.
   pawl: { script: join(READING_LIST, 'src', 'server.ts'), cwd: READING_LIST, probe: '/v1/' },
+  'pawl-postgres': {
+    script: join(READING_LIST, 'src', 'server.ts'),
+    cwd: READING_LIST,
+    probe: '/v1/',
+  },
   feathers: { script: join(HERE, 'feathers-server.ts'), cwd: HERE, probe: '/articles' },
 };
 
@@ -93,8 +101,11 @@ function exited(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 /**
- * Starts `name` on the SQLite file `database`. `nodeFlags` go before the script (e.g.
- * `--cpu-prof`). Request logs are off (`LOG_LEVEL=warn`): no system under test writes one.
+ * Starts `name` on `database`: the SQLite file, or for `pawl-postgres` the connection URL
+ * (`DATABASE_URL`). `nodeFlags` go before the script (e.g. `--cpu-prof`). Request logs are off
+ * (`LOG_LEVEL=warn`): no system under test writes one. `DATABASE_URL` and `CACHE_URL` are
+ * not inherited: the SQLite systems stay on their files, and both Pawl servers keep their
+ * database's own cache (no Redis).
  */
 export async function startServer(
   name: SystemName,
@@ -109,7 +120,9 @@ export async function startServer(
       ...process.env,
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATABASE: database,
+      DATABASE: name === 'pawl-postgres' ? undefined : database,
+      DATABASE_URL: name === 'pawl-postgres' ? database : undefined,
+      CACHE_URL: undefined,
       USERID_HMAC_SECRET: SECRET,
       LOG_LEVEL: 'warn',
     },

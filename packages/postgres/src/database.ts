@@ -5,6 +5,7 @@
  * @module
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool, type PoolConfig } from 'pg';
 import type { Sql } from './query/condition.js';
@@ -49,6 +50,20 @@ export interface TableNames {
 export interface Database {
   /** Builders on it name tables in `schema`; raw SQL uses `tables`. */
   readonly db: Kysely<Tables>;
+  /**
+   * The connection of the storage transaction the caller runs inside (its async context), on
+   * this pool; `undefined` outside one, or once it has ended.
+   */
+  transactionConnection(): Kysely<Tables> | undefined;
+  /** Runs `work` as inside the transaction on `connection` (see `transactionConnection`). */
+  insideTransaction<T>(connection: Kysely<Tables>, work: () => Promise<T>): Promise<T>;
+  /**
+   * `task` run once for every backend on the pool (see `onceSucceeded`), the first `task`
+   * given under `name` standing for all: the migrations that storage, permissions and cache
+   * apply on start are applied once, and a backend called inside a storage transaction finds
+   * them done instead of waiting for a connection of its own to apply them.
+   */
+  once(name: string, task: () => Promise<unknown>): () => Promise<void>;
   readonly schema: string;
   readonly tables: TableNames;
   /** Ends this backend's use of the pool. */
@@ -75,6 +90,13 @@ export function sharedPool(options: ConnectionOptions): SharedPool {
   pool.on('connect', (client) => client.on('error', () => {}));
   if (!lent) pool.on('error', () => {});
   let users = 0;
+  // While a storage transaction holds a connection, the permission and cache calls of the same
+  // request run on it too: a second connection per request would let ten concurrent writes
+  // take the pool's ten connections and wait forever for an eleventh, and the permissions of a
+  // record commit or roll back with it. The scope closes with the transaction, so that work
+  // the request leaves running afterwards never touches a connection back in the pool.
+  const transactions = new AsyncLocalStorage<{ connection: Kysely<Tables>; open: boolean }>();
+  const tasks = new Map<string, () => Promise<void>>();
 
   return {
     open() {
@@ -87,6 +109,26 @@ export function sharedPool(options: ConnectionOptions): SharedPool {
       }).withSchema(schema);
       return {
         db,
+        transactionConnection() {
+          const scope = transactions.getStore();
+          return scope?.open ? scope.connection : undefined;
+        },
+        async insideTransaction(connection, work) {
+          const scope = { connection, open: true };
+          try {
+            return await transactions.run(scope, work);
+          } finally {
+            scope.open = false;
+          }
+        },
+        once(name, task) {
+          let shared = tasks.get(name);
+          if (!shared) {
+            shared = onceSucceeded(task);
+            tasks.set(name, shared);
+          }
+          return shared;
+        },
         schema,
         tables: {
           records: sql.id(schema, 'records'),
@@ -103,5 +145,23 @@ export function sharedPool(options: ConnectionOptions): SharedPool {
         },
       };
     },
+  };
+}
+
+/**
+ * `task`, run once on the first call and shared by the calls made meanwhile; after a failure
+ * (the server was down at start), the next call tries again.
+ */
+export function onceSucceeded(task: () => Promise<unknown>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => {
+    running ??= task().then(
+      () => undefined,
+      (error: unknown) => {
+        running = undefined;
+        throw error;
+      },
+    );
+    return running;
   };
 }

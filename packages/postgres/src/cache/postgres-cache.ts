@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { type ConnectionOptions, type Database, sharedPool } from '../database.js';
 import { guard } from '../errors.js';
 import { answers, HEARTBEAT_TIMEOUT } from '../heartbeat.js';
-import { applyMigrations, onceSucceeded } from '../schema/migrations.js';
+import { applyMigrations } from '../schema/migrations.js';
 
 /** The options of the cache besides the connection. */
 export interface CacheOptions {
@@ -33,7 +33,7 @@ function checkTtl(ttlSeconds: number): void {
 export function cacheOn(database: Database, options: CacheOptions): CacheBackend {
   const { db, tables } = database;
   const ready = options.migrateOnStart
-    ? onceSucceeded(() => applyMigrations(db, database.schema))
+    ? database.once('migrations', () => applyMigrations(db, database.schema))
     : async () => {};
   const expiry = (ttlSeconds: number) =>
     sql`clock_timestamp() + make_interval(secs => ${ttlSeconds}::double precision)`;
@@ -51,13 +51,16 @@ export function cacheOn(database: Database, options: CacheOptions): CacheBackend
     return guard(statement());
   }
 
+  /** The running storage transaction's connection (see `database.ts`), or the pool. */
+  const executor = () => database.transactionConnection() ?? db;
+
   return {
     name: 'postgresql',
 
     get: (key) =>
       run(async () => {
         const { rows } = await sql<{ value: JsonValue }>`SELECT value FROM ${tables.cache}
-          WHERE key = ${key} AND expires_at > clock_timestamp()`.execute(db);
+          WHERE key = ${key} AND expires_at > clock_timestamp()`.execute(executor());
         return rows[0]?.value ?? null;
       }),
 
@@ -67,13 +70,13 @@ export function cacheOn(database: Database, options: CacheOptions): CacheBackend
         sql`INSERT INTO ${tables.cache} (key, value, expires_at)
           VALUES (${key}, ${JSON.stringify(value)}::jsonb, ${expiry(ttlSeconds)})
           ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`.execute(
-          db,
+          executor(),
         ),
       );
     },
 
     async delete(key) {
-      await run(() => sql`DELETE FROM ${tables.cache} WHERE key = ${key}`.execute(db));
+      await run(() => sql`DELETE FROM ${tables.cache} WHERE key = ${key}`.execute(executor()));
     },
 
     async increment(key, by, ttlSeconds) {
@@ -88,7 +91,7 @@ export function cacheOn(database: Database, options: CacheOptions): CacheBackend
               ELSE to_jsonb((c.value)::numeric + ${by}::numeric) END,
             expires_at = CASE WHEN c.expires_at <= clock_timestamp() THEN EXCLUDED.expires_at
               ELSE c.expires_at END
-          RETURNING value`.execute(db),
+          RETURNING value`.execute(executor()),
       );
       return Number(rows[0]?.value);
     },

@@ -6,11 +6,12 @@
  */
 
 import type { PermissionBackend, Permissions } from '@pawl/core';
-import { type SqlBool, sql } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import { type ConnectionOptions, type Database, sharedPool } from '../database.js';
 import { guard } from '../errors.js';
 import { answers, HEARTBEAT_TIMEOUT } from '../heartbeat.js';
-import { applyMigrations, onceSucceeded } from '../schema/migrations.js';
+import { applyMigrations } from '../schema/migrations.js';
+import type { Tables } from '../schema/tables.js';
 
 /** The options of the permission backend besides the connection. */
 export interface PermissionOptions {
@@ -34,13 +35,16 @@ function below(objectId: string) {
 export function permissionOn(database: Database, options: PermissionOptions): PermissionBackend {
   const { db, tables } = database;
   const ready = options.migrateOnStart
-    ? onceSucceeded(() => applyMigrations(db, database.schema))
+    ? database.once('migrations', () => applyMigrations(db, database.schema))
     : async () => {};
 
   async function run<T>(statement: () => Promise<T>): Promise<T> {
     await ready();
     return guard(statement());
   }
+
+  /** The running storage transaction's connection (see `database.ts`), or the pool. */
+  const executor = () => database.transactionConnection() ?? db;
 
   return {
     name: 'postgresql',
@@ -49,7 +53,7 @@ export function permissionOn(database: Database, options: PermissionOptions): Pe
       run(async () => {
         const { rows } = await sql<{ object_id: string; permission: string; principal: string }>`
           SELECT object_id, permission, principal FROM ${tables.permissions}
-          WHERE object_id = ANY(${[...objectIds]}::text[])`.execute(db);
+          WHERE object_id = ANY(${[...objectIds]}::text[])`.execute(executor());
         const found = new Map<string, Permissions>();
         for (const { object_id, permission, principal } of rows) {
           const permissions = found.get(object_id) ?? {};
@@ -64,27 +68,29 @@ export function permissionOn(database: Database, options: PermissionOptions): Pe
       const grants = Object.entries(permissions).flatMap(([permission, principals]) =>
         principals.map((principal) => [permission, principal]),
       );
-      await run(() =>
-        db.transaction().execute(async (trx) => {
-          // Writers of one object take turns, so that each replaces what the previous one wrote.
-          await sql`SELECT pg_advisory_xact_lock(hashtextextended(${objectId}, 0))`.execute(trx);
-          await sql`DELETE FROM ${tables.permissions}
-            WHERE object_id = ${objectId} AND permission = ANY(${names}::text[])`.execute(trx);
-          if (grants.length === 0) return;
-          await sql`INSERT INTO ${tables.permissions} (object_id, permission, principal)
-            SELECT ${objectId}, grant_.permission, grant_.principal
-            FROM unnest(${grants.map(([p]) => p)}::text[], ${grants.map(([, p]) => p)}::text[])
-              AS grant_(permission, principal)
-            ON CONFLICT DO NOTHING`.execute(trx);
-        }),
-      );
+      // Writers of one object take turns, so that each replaces what the previous one wrote.
+      const replace = async (trx: Kysely<Tables>) => {
+        await sql`SELECT pg_advisory_xact_lock(hashtextextended(${objectId}, 0))`.execute(trx);
+        await sql`DELETE FROM ${tables.permissions}
+          WHERE object_id = ${objectId} AND permission = ANY(${names}::text[])`.execute(trx);
+        if (grants.length === 0) return;
+        await sql`INSERT INTO ${tables.permissions} (object_id, permission, principal)
+          SELECT ${objectId}, grant_.permission, grant_.principal
+          FROM unnest(${grants.map(([p]) => p)}::text[], ${grants.map(([, p]) => p)}::text[])
+            AS grant_(permission, principal)
+          ON CONFLICT DO NOTHING`.execute(trx);
+      };
+      const open = database.transactionConnection();
+      await run(() => (open ? replace(open) : db.transaction().execute(replace)));
     },
 
     async delete(objectIds) {
       if (objectIds.length === 0) return;
       const targets = objectIds.map((id) => sql<SqlBool>`(object_id = ${id} OR ${below(id)})`);
       await run(() =>
-        sql`DELETE FROM ${tables.permissions} WHERE ${sql.join(targets, sql` OR `)}`.execute(db),
+        sql`DELETE FROM ${tables.permissions} WHERE ${sql.join(targets, sql` OR `)}`.execute(
+          executor(),
+        ),
       );
     },
 
@@ -96,7 +102,7 @@ export function permissionOn(database: Database, options: PermissionOptions): Pe
             AND strpos(substr(object_id, length(${parentPath}) + 2), '/') = 0
             AND permission = ANY(${[...permissions]}::text[])
             AND principal = ANY(${[...principals]}::text[])
-          ORDER BY object_id`.execute(db);
+          ORDER BY object_id`.execute(executor());
         return rows.map((row) => row.object_id);
       }),
 

@@ -227,21 +227,3 @@ export async function migrate(options: ConnectionOptions): Promise<MigrationResu
     await database.close();
   }
 }
-
-/**
- * `task`, run once on the first call and shared by the calls made meanwhile; after a failure
- * (the server was down at start), the next call tries again.
- */
-export function onceSucceeded(task: () => Promise<unknown>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  return () => {
-    running ??= task().then(
-      () => undefined,
-      (error: unknown) => {
-        running = undefined;
-        throw error;
-      },
-    );
-    return running;
-  };
-}

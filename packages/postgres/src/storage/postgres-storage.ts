@@ -6,7 +6,7 @@
  */
 
 import type { CollectionRef, StorageBackend, StorageSession } from '@pawl/core';
-import { type ConnectionOptions, type Database, sharedPool } from '../database.js';
+import { type ConnectionOptions, type Database, onceSucceeded, sharedPool } from '../database.js';
 import { answers, HEARTBEAT_TIMEOUT } from '../heartbeat.js';
 import type { Sql } from '../query/condition.js';
 import {
@@ -14,7 +14,7 @@ import {
   type IndexDeclarations,
   planExpressionIndexes,
 } from '../schema/expression-indexes.js';
-import { applyMigrations, onceSucceeded } from '../schema/migrations.js';
+import { applyMigrations } from '../schema/migrations.js';
 import { type PurgeOptions, purgeTombstones } from './purge.js';
 import { createSession, type SessionContext } from './session.js';
 import { runTransaction } from './transaction.js';
@@ -62,8 +62,9 @@ export function storageOn(database: Database, options: PostgresStorageOptions): 
   const indexes = planExpressionIndexes(options.indexes ?? {}, (fragment) =>
     render(database, fragment),
   );
+  const migrated = database.once('migrations', () => applyMigrations(database.db, database.schema));
   const ready = onceSucceeded(async () => {
-    if (options.migrateOnStart) await applyMigrations(database.db, database.schema);
+    if (options.migrateOnStart) await migrated();
     await createExpressionIndexes(database.db, database.schema, indexes);
   });
   const autocommit = createSession(database.db, context);

@@ -64,7 +64,7 @@ export async function runTransaction<T>(
       await sql`BEGIN`.execute(connection);
       let result: T;
       try {
-        result = await work(session);
+        result = await database.insideTransaction(connection, () => work(session));
       } catch (error) {
         // A lost connection ends the transaction already: keep the work's own error.
         await sql`ROLLBACK`.execute(connection).catch(() => undefined);

@@ -1,0 +1,103 @@
+import { createApp, defineResource } from '@pawl/core';
+import { postgres } from '@pawl/postgres';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DATABASE_URL, skipPostgres, testSchema } from './helpers.js';
+
+const schema = testSchema();
+const notes = { resource: 'notes', parentId: '' };
+
+describe.skipIf(skipPostgres)('permission and cache calls inside a storage transaction', () => {
+  // A small pool that gives up quickly: a request wanting a second connection would show.
+  const backends = postgres({
+    connectionString: DATABASE_URL,
+    schema,
+    migrateOnStart: true,
+    poolConfig: { max: 3, connectionTimeoutMillis: 1_500 },
+  });
+  afterAll(async () => {
+    await backends.storage.close();
+    await backends.permission.close();
+    await backends.cache.close();
+  });
+
+  it('run on its connection: more concurrent writes than connections all succeed', async () => {
+    const app = createApp({
+      project: { name: 'notes', version: '1.0.0' },
+      httpApiVersion: '1.0',
+      resources: [defineResource({ name: 'notes' })],
+      backends,
+      userIdHmacSecret: 'shared-transaction-test',
+    });
+    const headers = {
+      Authorization: `Basic ${Buffer.from('bob:secret').toString('base64')}`,
+      'Content-Type': 'application/json',
+    };
+    const single = Array.from({ length: 12 }, (_, n) =>
+      app.request('/v1/notes', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ data: { n } }),
+      }),
+    );
+    const batches = Array.from({ length: 6 }, (_, n) =>
+      app.request('/v1/batch', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          defaults: { method: 'POST', path: '/notes' },
+          requests: [{ body: { data: { batch: n } } }, { body: { data: { batch: n } } }],
+        }),
+      }),
+    );
+    const answers = await Promise.all([...single, ...batches]);
+    expect(answers.map((answer) => answer.status)).toEqual([
+      ...single.map(() => 201),
+      ...batches.map(() => 200),
+    ]);
+    for (const answer of answers.slice(single.length)) {
+      const { responses } = (await answer.json()) as { responses: Array<{ status: number }> };
+      expect(responses.map((response) => response.status)).toEqual([201, 201]);
+    }
+  });
+
+  it('commit or roll back with the record', async () => {
+    const { storage, permission, cache } = backends;
+    await expect(
+      storage.transaction(async (session) => {
+        await session.put(notes, { id: 'undone' });
+        await permission.set('/notes/undone', { write: ['bob'] });
+        await cache.set('undone', true, 60);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect((await permission.get(['/notes/undone'])).size).toBe(0);
+    expect(await cache.get('undone')).toBeNull();
+
+    await storage.transaction(async (session) => {
+      await session.put(notes, { id: 'done' });
+      await permission.set('/notes/done', { write: ['bob'] });
+    });
+    expect((await permission.get(['/notes/done'])).get('/notes/done')).toEqual({
+      write: ['bob'],
+    });
+  });
+
+  it('run on the pool once the transaction has ended, even from work it started', async () => {
+    const { storage, permission } = backends;
+    let later: Promise<unknown> = Promise.resolve();
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    await storage.transaction(async (session) => {
+      await session.put(notes, { id: 'later' });
+      // Left running by the transaction's work, it goes on after the commit.
+      later = gate.then(() => permission.set('/notes/later', { read: ['alice'] }));
+    });
+    open();
+    await later;
+    expect((await permission.get(['/notes/later'])).get('/notes/later')).toEqual({
+      read: ['alice'],
+    });
+  });
+});
