@@ -14,17 +14,14 @@
  * The server is reached at `BENCH_POSTGRES_URL` (default
  * `postgres://postgres@127.0.0.1:5432/test`), as a role that may create databases.
  *
- * `pg` is `@pawl/postgres`'s own dependency: the benchmark borrows it from there rather than
- * declaring another copy.
- *
  * @module
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { migrate, postgresStorage } from '@pawl/postgres';
+import pg from 'pg';
 import { articleAt, PAWL_USER_ID } from './articles.js';
 
+const require = createRequire(import.meta.url);
 const COLLECTION = { resource: 'articles', parentId: PAWL_USER_ID };
 const ROWS_PER_INSERT = 5_000;
 /** The database the benchmark owns: dropped and created for each collection size. */
@@ -33,36 +30,9 @@ export const BENCH_DATABASE = 'pawl_bench';
 export const ADMIN_URL =
   process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** The part of `pg`'s client the benchmark uses. */
-interface Client {
-  connect(): Promise<void>;
-  query<Row = { [column: string]: unknown }>(
-    text: string,
-    values?: unknown[],
-  ): Promise<{ rows: Row[] }>;
-  end(): Promise<void>;
-}
-
-const POSTGRES_PACKAGE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  'packages',
-  'postgres',
-  'package.json',
-);
-const pg = createRequire(POSTGRES_PACKAGE)('pg') as {
-  Client: new (config: { connectionString: string; connectionTimeoutMillis?: number }) => Client;
-};
-
-/** `pg`'s version, as `@pawl/postgres` resolves it. */
+/** `pg`'s version. */
 export function pgVersion(): string {
-  try {
-    const manifest = createRequire(POSTGRES_PACKAGE)('pg/package.json') as { version: string };
-    return manifest.version;
-  } catch {
-    return 'unknown';
-  }
+  return (require('pg/package.json') as { version: string }).version;
 }
 
 /** The URL of the benchmark's database, on the server of `ADMIN_URL`. */
@@ -72,7 +42,7 @@ export function benchUrl(): string {
   return url.toString();
 }
 
-async function connected<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+async function connected<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();
   try {
