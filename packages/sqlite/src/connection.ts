@@ -2,13 +2,13 @@
  * The connection to a database file that a storage, a permission backend and a cache share
  * (see `sqlite()`), and how their calls take turns on it.
  *
- * One better-sqlite3 connection serves all three. The storage's queries whose SQL varies
- * (lists, filtered counts) go through kysely, whose SQLite driver lends the connection to one
- * caller at a time behind an async mutex; a storage transaction holds it from `BEGIN IMMEDIATE`
- * to `COMMIT`, across every await of the request that runs it (see `transaction.ts`). Every
- * other call (permission and cache calls, and the storage's fixed-shape statements: a record by
- * id, a timestamp, the counter of a collection, a write of one record) runs prepared statements
- * synchronously on the same connection, so nothing can slip in between them, and:
+ * One better-sqlite3 connection serves all three, behind the async mutex of kysely's SQLite
+ * driver, which lends it to one caller at a time: a storage transaction holds it from
+ * `BEGIN IMMEDIATE` to `COMMIT`, across every await of the request that runs it (see
+ * `transaction.ts`). Every call (permission and cache calls, and the storage's statements:
+ * fixed-shape ones such as a record by id, and lists and filtered counts, which kysely builds
+ * and compiles) runs prepared statements synchronously on the same connection, so nothing can
+ * slip in between them, and:
  *
  * - made from inside a storage transaction (core stores the permissions of a record in the
  *   transaction that writes the record, and a batch authenticates its sub-requests in its
@@ -97,6 +97,11 @@ export interface Connection extends Turns {
    */
   prepare(source: string): Statement;
   /**
+   * As `prepare`, for statements whose SQL varies with the call (lists, filtered counts): kept
+   * by SQL text, least recently used out first, in the cache kysely's driver uses too.
+   */
+  cached(source: string): Statement;
+  /**
    * Runs `work` in a `BEGIN IMMEDIATE` transaction holding the connection, in the context that
    * `read` and `write` recognise as inside it. `work` receives kysely on the connection, and
    * the turns of its synchronous statements: at once, in the transaction, while it runs
@@ -161,8 +166,9 @@ function openConnection(options: SqliteConnectionOptions): Connection & { abando
     raw.close();
     throw error;
   }
+  const statements = cacheStatements(raw);
   const database = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: cacheStatements(raw) }),
+    dialect: new SqliteDialect({ database: statements }),
     log: log
       ? (event) =>
           log({
@@ -217,6 +223,11 @@ function openConnection(options: SqliteConnectionOptions): Connection & { abando
     return log ? logged(statement, source, log) : statement;
   }
 
+  function cached(source: string): Statement {
+    const statement = statements.prepare(source);
+    return log ? logged(statement, source, log) : statement;
+  }
+
   const begin = prepare('BEGIN IMMEDIATE');
   const commit = prepare('COMMIT');
   const rollback = prepare('ROLLBACK');
@@ -259,6 +270,7 @@ function openConnection(options: SqliteConnectionOptions): Connection & { abando
     database,
     exec: (statement) => raw.exec(statement),
     prepare,
+    cached,
     transaction: (work) =>
       turn((connection) =>
         immediateTransaction({ begin, commit, rollback }, () => {

@@ -58,8 +58,8 @@ function render(database: Kysely<Schema>, fragment: Sql): string {
  * Writes run in `BEGIN IMMEDIATE` transactions, one at a time per process and serialized with
  * other processes by SQLite's write lock; timestamps are computed inside them, so they stay
  * strictly increasing per collection even with several processes on one file. Inside
- * `transaction(work)`, use only the session `work` receives: a list or a filtered count of the
- * storage itself there waits for the transaction to end, forever.
+ * `transaction(work)`, calls on the storage itself run in the transaction, as the calls on the
+ * session `work` receives do.
  */
 export function storageOn(connection: Connection, options: StorageOptions): SqliteStorage {
   const { database } = connection;
@@ -79,6 +79,7 @@ export function storageOn(connection: Connection, options: StorageOptions): Sqli
     clock: options.clock ?? Date.now,
     fields: (resource) => resolvers.get(resource) ?? plain,
     statements: prepareStatements(connection.prepare),
+    cached: connection.cached,
   };
   // Reads in autocommit mode; a write in a transaction of its own.
   const autocommit = createSession(database, connection, context);

@@ -1,7 +1,7 @@
 /**
- * The fixed-shape calls of the storage (a record by id, a timestamp, an unfiltered count, a
- * write of one record) run their statements at once when no transaction is open and no call
- * waits for the connection; otherwise they take their turn like every other call.
+ * The calls of the storage (a record by id, a timestamp, a count, a list, a write of one
+ * record) run their statements at once when no transaction is open and no call waits for the
+ * connection; otherwise they take their turn like every other call.
  */
 import { join } from 'node:path';
 import type { StorageSession } from '@pawl/core';
@@ -161,5 +161,41 @@ describe('fixed-shape storage calls', () => {
       0,
       '{"n":1}',
     ]);
+  });
+});
+
+describe('lists and filtered counts', () => {
+  const filters = [{ path: ['n'], operator: 'gt' as const, value: 0 }];
+
+  it("made outside, wait for another request's transaction and never see its writes", async () => {
+    const { storage } = backends();
+    await storage.put(notes, { id: 'kept', n: 1 });
+    const inside = deferred();
+    const release = deferred();
+    const transaction = storage.transaction(async (session) => {
+      await session.put(notes, { id: 'a', n: 2 });
+      inside.resolve();
+      await release.promise;
+      throw new Error('rolled back');
+    });
+    await inside.promise;
+    const listed = storage.list(notes, { filters, sort: [{ path: ['id'], direction: 'asc' }] });
+    const counted = storage.count(notes, { filters });
+    expect(await pending(listed)).toBe(true);
+    expect(await pending(counted)).toBe(true);
+    release.resolve();
+    await expect(transaction).rejects.toThrow('rolled back');
+    expect((await listed).map((item) => item.id)).toEqual(['kept']);
+    expect(await counted).toBe(1);
+  });
+
+  it('made inside a transaction, on the storage itself, see its writes at once', async () => {
+    const { storage } = backends();
+    const seen = await storage.transaction(async (session) => {
+      await session.put(notes, { id: 'a', n: 1 });
+      const listed = await storage.list(notes, { filters, sort: [] });
+      return { ids: listed.map((item) => item.id), count: await storage.count(notes, { filters }) };
+    });
+    expect(seen).toEqual({ ids: ['a'], count: 1 });
   });
 });
