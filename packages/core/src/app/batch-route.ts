@@ -11,6 +11,7 @@ import { ERRNO, HttpError, invalidParameter } from '../errors/index.js';
 import { isObject, readJsonBody, withParsedBody } from '../protocol/request-body.js';
 import type { JsonValue } from '../storage/types.js';
 import type { BatchStorage } from './batch-storage.js';
+import { jsonBodyOf } from './json-bodies.js';
 import type { Settings } from './settings.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'DELETE', 'POST', 'PUT', 'PATCH']);
@@ -92,11 +93,11 @@ async function run(
   const response = await dispatch(
     withBody ? withParsedBody(subRequest, structuredClone(body)) : subRequest,
   );
-  const text = await response.text();
+  const made = jsonBodyOf(response);
   return {
     status: response.status,
     path: request.path,
-    body: parseBody(text),
+    body: made !== undefined ? made : parseBody(await response.text()),
     headers: Object.fromEntries(response.headers),
   };
 }

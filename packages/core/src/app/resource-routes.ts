@@ -38,6 +38,7 @@ import {
 import type { StorageBackend } from '../storage/types.js';
 import type { Identify } from './authenticate.js';
 import { EXPOSE_KEY } from './cors.js';
+import { jsonResponse } from './json-bodies.js';
 import { publicRequestUrl } from './public-url.js';
 import { LOG_USER_KEY } from './request-log.js';
 import type { Settings } from './settings.js';
@@ -112,7 +113,7 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
     if (request.method === 'HEAD' || response.body === null) {
       return c.body(null, response.status as 200, response.headers);
     }
-    return c.json(response.body as object, response.status as 200, response.headers);
+    return jsonResponse(c, response.body as object, response.status, response.headers);
   }
 
   const notAllowed = () => {
