@@ -40,3 +40,27 @@ export async function runCli(
   const [code] = await once(child, 'exit');
   return { code: code as number | null, stdout, stderr };
 }
+
+/** A promise and the function that resolves it. */
+export function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { promise, resolve };
+}
+
+/** Whether `promise` is still pending after other work had a chance to run. */
+export async function pending(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return !settled;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createApp, defineResource } from '@pawl/core';
 import { type SqliteBackends, sqlite } from '@pawl/sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { temporaryDirectory } from './helpers.js';
+import { deferred, pending, temporaryDirectory } from './helpers.js';
 
 const directory = temporaryDirectory();
 const notes = { resource: 'notes', parentId: '' };
@@ -23,29 +23,6 @@ async function closeAll(opened: SqliteBackends): Promise<void> {
 afterEach(async () => {
   await Promise.all(open.splice(0).map(closeAll));
 });
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
-
-/** Whether `promise` is still pending after other work had a chance to run. */
-async function pending(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  return !settled;
-}
 
 describe('permission and cache calls on the storage connection', () => {
   it('made inside a storage transaction, run in it and commit with it', async () => {

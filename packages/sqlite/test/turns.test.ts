@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { StorageSession } from '@pawl/core';
 import { type QueryLog, type SqliteBackends, sqlite } from '@pawl/sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
-import { temporaryDirectory } from './helpers.js';
+import { deferred, pending, temporaryDirectory } from './helpers.js';
 
 const directory = temporaryDirectory();
 const notes = { resource: 'notes', parentId: '' };
@@ -29,29 +29,6 @@ afterEach(async () => {
       ),
   );
 });
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve = () => {};
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
-
-/** Whether `promise` is still pending after other work had a chance to run. */
-async function pending(promise: Promise<unknown>): Promise<boolean> {
-  let settled = false;
-  promise.then(
-    () => {
-      settled = true;
-    },
-    () => {
-      settled = true;
-    },
-  );
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  return !settled;
-}
 
 describe('fixed-shape storage calls', () => {
   it("made outside, wait for another request's transaction and never see its writes", async () => {
