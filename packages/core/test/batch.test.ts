@@ -94,6 +94,55 @@ describe('POST /batch', () => {
     expect(tallies).toEqual([['seen'], ['seen'], ['seen']]);
   });
 
+  it('runs the after hooks of its requests once it is committed, and none when rolled back', async () => {
+    const seen: string[] = [];
+    const counts: number[] = [];
+    const storage = memoryStorage();
+    const notes = defineResource({
+      name: 'notes',
+      hooks: {
+        beforeCreate: (record) => {
+          if (record.fail) throw new Error('a bug in a hook');
+          return record;
+        },
+        afterCreate: async (record) => {
+          seen.push(record.title as string);
+          counts.push(await storage.count({ resource: 'notes', parentId: '' }, { filters: [] }));
+        },
+      },
+      scope: 'shared',
+      permissions: { read: ['system.Authenticated'], create: ['system.Authenticated'] },
+    });
+    const app = createApp({
+      project: { name: 'test', version: '1.0.0' },
+      httpApiVersion: '1.0',
+      resources: [notes],
+      backends: { storage },
+      userIdHmacSecret: SECRET,
+    });
+    const batch = (requests: unknown[]) =>
+      call(app, 'POST', '/v1/batch', {
+        body: { defaults: { method: 'POST', path: '/notes' }, requests },
+      });
+
+    const rolledBack = await batch([
+      { body: { data: { title: 'a' } } },
+      { body: { data: { title: 'b', fail: true } } },
+    ]);
+    expect(rolledBack.status).toBe(500);
+    expect(seen).toEqual([]);
+
+    const committed = await batch([
+      { body: { data: { title: 'c' } } },
+      { body: { data: { title: 'd' } } },
+      { body: { data: { title: 'e' } } },
+    ]);
+    expect(committed.status).toBe(200);
+    expect(seen).toEqual(['c', 'd', 'e']);
+    // Each hook ran after the commit: all three records were stored by then.
+    expect(counts).toEqual([3, 3, 3]);
+  });
+
   it('reports failures beside successes and keeps the successes', async () => {
     const app = makeApp();
     const taken = await createArticle(app);

@@ -1,7 +1,9 @@
 /**
  * Lets every sub-request of a batch run inside the batch's one transaction. The app hands
  * endpoints a storage whose calls go to the current batch session when there is one
- * (tracked with AsyncLocalStorage), and to the real backend otherwise.
+ * (tracked with AsyncLocalStorage), and to the real backend otherwise. Work that must wait for
+ * the commit (the `after*` hooks) waits for the batch's: it runs once the batch is committed,
+ * and not at all when the batch is rolled back.
  *
  * @module
  */
@@ -15,11 +17,21 @@ export interface BatchStorage {
   inOneTransaction<T>(work: () => Promise<T>): Promise<T>;
   /** Whether the caller runs inside a batch's transaction. */
   inTransaction(): boolean;
+  /** Runs `work` once the caller's writes are committed: now, or after its batch's commit. */
+  afterCommit(work: () => Promise<void> | void): Promise<void>;
+}
+
+type AfterCommit = () => Promise<void> | void;
+
+interface OpenBatch {
+  session: StorageSession;
+  /** What runs once the batch is committed, in order. */
+  afterCommit: AfterCommit[];
 }
 
 export function batchStorage(backend: StorageBackend): BatchStorage {
-  const current = new AsyncLocalStorage<StorageSession>();
-  const session = (): StorageSession => current.getStore() ?? backend;
+  const current = new AsyncLocalStorage<OpenBatch>();
+  const session = (): StorageSession => current.getStore()?.session ?? backend;
 
   const storage: StorageBackend = {
     name: backend.name,
@@ -32,7 +44,7 @@ export function batchStorage(backend: StorageBackend): BatchStorage {
     delete: (collection, id, options) => session().delete(collection, id, options),
     transaction(work) {
       const open = current.getStore();
-      return open ? work(open) : backend.transaction(work);
+      return open ? work(open.session) : backend.transaction(work);
     },
     heartbeat: () => backend.heartbeat(),
     close: () => backend.close(),
@@ -40,7 +52,19 @@ export function batchStorage(backend: StorageBackend): BatchStorage {
 
   return {
     storage,
-    inOneTransaction: (work) => backend.transaction((open) => current.run(open, work)),
+    async inOneTransaction(work) {
+      const afterCommit: AfterCommit[] = [];
+      const result = await backend.transaction((session) =>
+        current.run({ session, afterCommit }, work),
+      );
+      for (const run of afterCommit) await run();
+      return result;
+    },
     inTransaction: () => current.getStore() !== undefined,
+    async afterCommit(work) {
+      const open = current.getStore();
+      if (open) open.afterCommit.push(work);
+      else await work();
+    },
   };
 }

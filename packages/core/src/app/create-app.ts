@@ -146,6 +146,7 @@ export function createApp(options: CreateAppOptions): Hono {
       childrenOf,
       storage: batch.storage,
       counts,
+      afterCommit: batch.afterCommit,
       permission,
       settings,
       identify,

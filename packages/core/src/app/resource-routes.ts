@@ -50,6 +50,8 @@ export interface ResourceRouteOptions {
   storage: StorageBackend;
   /** `Total-Records`, remembered per collection version. */
   counts: RecordCounts;
+  /** Runs work once the request's writes are committed (see `batch-storage.ts`). */
+  afterCommit: (work: () => Promise<void> | void) => Promise<void>;
   permission: PermissionBackend;
   settings: Settings;
   identify: Identify;
@@ -67,6 +69,7 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
 
 export function mountResource(app: Hono, options: ResourceRouteOptions): void {
   const { resource, storage, counts, permission, settings, identify, challenge } = options;
+  const { afterCommit } = options;
   const generateId = resource.generateId ?? generateUlid;
   const children = options.childrenOf(resource.name);
 
@@ -108,7 +111,7 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
       body,
     };
     const response = await handler(context, endpointRequest, params.id ?? '');
-    for (const work of context.afterCommit) await work();
+    for (const work of context.afterCommit) await afterCommit(work);
     c.set(EXPOSE_KEY as never, response.expose as never);
     if (request.method === 'HEAD' || response.body === null) {
       return c.body(null, response.status as 200, response.headers);
