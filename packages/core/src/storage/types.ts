@@ -174,8 +174,12 @@ export interface StorageBackend extends StorageSession {
   readonly capabilities: StorageCapabilities;
   /**
    * Runs `work` with a session whose writes are committed together when it resolves and
-   * discarded when it throws. Transactions on one backend never interleave their writes:
-   * a read inside one sees every write committed before it started and none made after.
+   * discarded when it throws. Transactions never interleave their writes to one collection:
+   * once a transaction has touched a collection (read or written), no other transaction
+   * writes to it until this one ends, so a read-then-write on it cannot lose an update. A
+   * backend may serialise more than that (SQLite serialises every write transaction); a
+   * read of a collection the transaction has not touched yet may see commits made after the
+   * transaction started (PostgreSQL locks each collection on first touch).
    */
   transaction<T>(work: (session: StorageSession) => Promise<T>): Promise<T>;
   /**
