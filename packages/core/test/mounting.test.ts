@@ -47,6 +47,24 @@ describe('an app mounted inside a Hono app under a prefix', () => {
     expect((await call(inner, 'GET', '/v1/articles')).body.data).toHaveLength(5);
   });
 
+  it('keeps the prefix in the Next-Page URLs of batch sub-responses', async () => {
+    const { outer } = mounted();
+    for (let i = 0; i < 3; i++) {
+      await call(outer, 'POST', '/api/v1/articles', {
+        body: { data: { title: `t${i}`, url: `https://b.example/${i}` } },
+      });
+    }
+    const batch = await call(outer, 'POST', '/api/v1/batch', {
+      body: { requests: [{ path: '/articles?_limit=2' }] },
+    });
+    expect(batch.status).toBe(200);
+    const next = batch.body.responses[0].headers['next-page'] as string;
+    expect(new URL(next).pathname).toBe('/api/v1/articles');
+    const followed = await call(outer, 'GET', next);
+    expect(followed.status).toBe(200);
+    expect(followed.body.data).toHaveLength(1);
+  });
+
   it('answers errors with the JSON envelope under the prefix', async () => {
     const { outer } = mounted();
     const badFilter = await call(outer, 'GET', '/api/v1/articles?colour=red');

@@ -12,6 +12,7 @@ import { isObject, readJsonBody, withParsedBody } from '../protocol/request-body
 import type { JsonValue } from '../storage/types.js';
 import type { BatchStorage } from './batch-storage.js';
 import { jsonBodyOf } from './json-bodies.js';
+import { withMount } from './public-url.js';
 import type { Settings } from './settings.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'DELETE', 'POST', 'PUT', 'PATCH']);
@@ -53,13 +54,16 @@ export function mountBatch(app: Hono, options: BatchRouteOptions): void {
   app.post('/batch', async function postBatch(c) {
     const body = await readJsonBody(c.req.raw, settings.maxBodyBytes);
     const requests = parseBatch(body, settings.batchMaxRequests, prefix);
-    const origin = new URL(c.req.url).origin;
+    const batchUrl = new URL(c.req.url);
+    const origin = batchUrl.origin;
+    // The path the app is mounted under in a host app, before `/v1/batch`.
+    const mount = batchUrl.pathname.slice(0, batchUrl.pathname.lastIndexOf(`${prefix}/batch`));
     const inherited = inheritedHeaders(c.req.raw.headers);
     try {
       const responses = await batch.inOneTransaction(async () => {
         const answered: SubResponse[] = [];
         for (const request of requests) {
-          const response = await run(request, origin, inherited, dispatch);
+          const response = await run(request, origin, mount, inherited, dispatch);
           if (response.status >= 500) throw new RolledBack(response);
           answered.push(response);
         }
@@ -80,13 +84,17 @@ export function mountBatch(app: Hono, options: BatchRouteOptions): void {
 async function run(
   request: SubRequest,
   origin: string,
+  mount: string,
   inherited: Record<string, string>,
   dispatch: (request: Request) => Promise<Response>,
 ): Promise<SubResponse> {
   const headers = new Headers(inherited);
   for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
   if (request.body !== undefined) headers.set('Content-Type', 'application/json');
-  const subRequest = new Request(origin + request.path, { method: request.method, headers });
+  const subRequest = withMount(
+    new Request(origin + request.path, { method: request.method, headers }),
+    mount,
+  );
   const { body } = request;
   const withBody = body !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
   // A copy: `defaults` can give several sub-requests the same body object.

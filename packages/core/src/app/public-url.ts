@@ -7,8 +7,23 @@
  */
 import type { Settings } from './settings.js';
 
+/** The path an app is mounted under, for the sub-requests a batch builds (see `withMount`). */
+const mounts = new WeakMap<Request, string>();
+
+/**
+ * Marks `request` as made inside the app mounted under `mount` (`/api` for an app routed at
+ * `/api` in a host app): the batch endpoint dispatches its sub-requests to the app itself,
+ * whose routes do not include the mount path, yet the URLs they answer with must.
+ */
+export function withMount(request: Request, mount: string): Request {
+  if (mount) mounts.set(request, mount);
+  return request;
+}
+
 export function publicRequestUrl(request: Request, settings: Settings): URL {
   const url = new URL(request.url);
+  const mount = mounts.get(request);
+  if (mount) url.pathname = `${mount}${url.pathname}`;
   if (settings.publicUrl) return new URL(`${settings.publicUrl}${url.pathname}${url.search}`);
   if (settings.trustProxy) {
     const proto = firstValue(request.headers.get('X-Forwarded-Proto'));
