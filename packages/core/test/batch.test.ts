@@ -143,6 +143,40 @@ describe('POST /batch', () => {
     expect(counts).toEqual([3, 3, 3]);
   });
 
+  it('logs a failing after hook and answers every committed request, in batches and alone', async () => {
+    const hooked: string[] = [];
+    const logged: unknown[] = [];
+    const notes = defineResource({
+      name: 'notes',
+      hooks: {
+        afterCreate: (record) => {
+          hooked.push(record.title as string);
+          if (record.title === 'first') throw new Error('the search index is down');
+        },
+      },
+    });
+    const app = createApp({
+      project: { name: 'test', version: '1.0.0' },
+      httpApiVersion: '1.0',
+      resources: [notes],
+      userIdHmacSecret: SECRET,
+      logError: (error) => logged.push(error),
+    });
+    const batch = await call(app, 'POST', '/v1/batch', {
+      body: {
+        defaults: { method: 'POST', path: '/notes' },
+        requests: [{ body: { data: { title: 'first' } } }, { body: { data: { title: 'second' } } }],
+      },
+    });
+    expect(batch.status).toBe(200);
+    expect(batch.body.responses.map((r: { status: number }) => r.status)).toEqual([201, 201]);
+    expect(hooked).toEqual(['first', 'second']);
+    const alone = await call(app, 'POST', '/v1/notes', { body: { data: { title: 'first' } } });
+    expect(alone.status).toBe(201);
+    expect(logged).toHaveLength(2);
+    expect((await call(app, 'GET', '/v1/notes')).headers.get('Total-Records')).toBe('3');
+  });
+
   it('reports failures beside successes and keeps the successes', async () => {
     const app = makeApp();
     const taken = await createArticle(app);

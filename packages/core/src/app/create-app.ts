@@ -69,7 +69,10 @@ export interface CreateAppOptions {
   capabilities?: Record<string, Capability>;
   /** Receives one line per request (a pino logger fits). Default: no request log. */
   logger?: RequestLogger;
-  /** Receives unexpected errors (answered as 500 errno 999). Default: the logger, else `console.error`. */
+  /**
+   * Receives unexpected errors (answered as 500 errno 999) and the errors of `after*` hooks
+   * (logged only: the write is committed). Default: the logger, else `console.error`.
+   */
   logError?: ErrorLogger;
 }
 
@@ -146,7 +149,16 @@ export function createApp(options: CreateAppOptions): Hono {
       childrenOf,
       storage: batch.storage,
       counts,
-      afterCommit: batch.afterCommit,
+      // The write is committed: a failing `after*` hook is logged, and the answer stays the
+      // write's (a 500 would have clients retry, and create the record twice).
+      afterCommit: (work, request) =>
+        batch.afterCommit(async () => {
+          try {
+            await work();
+          } catch (error) {
+            logError(error, request);
+          }
+        }),
       permission,
       settings,
       identify,

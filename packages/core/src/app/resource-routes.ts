@@ -51,7 +51,7 @@ export interface ResourceRouteOptions {
   /** `Total-Records`, remembered per collection version. */
   counts: RecordCounts;
   /** Runs work once the request's writes are committed (see `batch-storage.ts`). */
-  afterCommit: (work: () => Promise<void> | void) => Promise<void>;
+  afterCommit: (work: () => Promise<void> | void, request: Request) => Promise<void>;
   permission: PermissionBackend;
   settings: Settings;
   identify: Identify;
@@ -111,7 +111,7 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
       body,
     };
     const response = await handler(context, endpointRequest, params.id ?? '');
-    for (const work of context.afterCommit) await afterCommit(work);
+    for (const work of context.afterCommit) await afterCommit(work, request);
     c.set(EXPOSE_KEY as never, response.expose as never);
     if (request.method === 'HEAD' || response.body === null) {
       return c.body(null, response.status as 200, response.headers);

@@ -58,21 +58,25 @@ export async function listRecords(
   // client that keeps the last ETag it saw polls from there without missing a change.
   const headers = timestampHeaders(snapshot);
 
-  const total = token
-    ? Promise.resolve(token.total)
-    : context.counts.count(collection, { filters, includeDeleted }, timestamp);
+  const total =
+    token?.total !== undefined
+      ? Promise.resolve(token.total)
+      : context.counts.count(collection, { filters, includeDeleted }, timestamp);
   if (request.method === 'HEAD') {
     headers['Total-Records'] = String(await total);
     return { status: 200, body: null, headers, expose: 'list' };
   }
-  const items = await storage.list(collection, {
-    filters,
-    sort: query.sort,
-    after: token?.after,
-    limit: query.limit + 1,
-    includeDeleted,
-  });
-  const counted = await total;
+  // Awaited together: a failure of either is the request's, and none is left unhandled.
+  const [items, counted] = await Promise.all([
+    storage.list(collection, {
+      filters,
+      sort: query.sort,
+      after: token?.after,
+      limit: query.limit + 1,
+      includeDeleted,
+    }),
+    total,
+  ]);
   headers['Total-Records'] = String(counted);
   const page = items.slice(0, query.limit);
   const last = page[page.length - 1];

@@ -16,8 +16,8 @@ export interface PageToken {
   after: JsonValue[];
   /** Collection timestamp when the first page was served. */
   snapshot: number;
-  /** `Total-Records` of the first page. */
-  total: number;
+  /** `Total-Records` of the first page; absent from tokens made before it was carried. */
+  total?: number;
 }
 
 const MAX_TOKEN_LENGTH = 16_384;
@@ -41,8 +41,8 @@ export function decodeToken(raw: string, sort: readonly Sort[]): PageToken {
   if (jsonLimitViolation(payload as JsonValue)) throw invalid();
   const { a, s, t, k } = payload as { a?: unknown; s?: unknown; t?: unknown; k?: unknown };
   if (!Array.isArray(a) || a.length !== sort.length || k !== sortKey(sort)) throw invalid();
-  if (!isCount(s) || !isCount(t)) throw invalid();
-  return { after: a as JsonValue[], snapshot: s, total: t };
+  if (!isCount(s) || (t !== undefined && !isCount(t))) throw invalid();
+  return { after: a as JsonValue[], snapshot: s, ...(t === undefined ? {} : { total: t }) };
 }
 
 function isCount(value: unknown): value is number {
