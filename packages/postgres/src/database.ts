@@ -55,8 +55,22 @@ export interface Database {
    * this pool; `undefined` outside one, or once it has ended.
    */
   transactionConnection(): Kysely<Tables> | undefined;
-  /** Runs `work` as inside the transaction on `connection` (see `transactionConnection`). */
-  insideTransaction<T>(connection: Kysely<Tables>, work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` as inside the transaction on `connection` (see `transactionConnection`);
+   * what `deferWrite` queues meanwhile lands in `afterwards`.
+   */
+  insideTransaction<T>(
+    connection: Kysely<Tables>,
+    afterwards: Array<() => Promise<unknown>>,
+    work: () => Promise<T>,
+  ): Promise<T>;
+  /**
+   * Inside a storage transaction, queues `write` to run once the transaction has ended and
+   * its connection is back in the pool, and returns true; outside one, returns false. For
+   * cache writes: run in the transaction, their row locks would last until its commit, and
+   * two batches caching the same keys in opposite orders would deadlock.
+   */
+  deferWrite(write: () => Promise<unknown>): boolean;
   /**
    * `task` run once for every backend on the pool (see `onceSucceeded`), the first `task`
    * given under `name` standing for all: the migrations that storage, permissions and cache
@@ -95,7 +109,11 @@ export function sharedPool(options: ConnectionOptions): SharedPool {
   // take the pool's ten connections and wait forever for an eleventh, and the permissions of a
   // record commit or roll back with it. The scope closes with the transaction, so that work
   // the request leaves running afterwards never touches a connection back in the pool.
-  const transactions = new AsyncLocalStorage<{ connection: Kysely<Tables>; open: boolean }>();
+  const transactions = new AsyncLocalStorage<{
+    connection: Kysely<Tables>;
+    open: boolean;
+    afterwards: Array<() => Promise<unknown>>;
+  }>();
   const tasks = new Map<string, () => Promise<void>>();
 
   return {
@@ -113,13 +131,19 @@ export function sharedPool(options: ConnectionOptions): SharedPool {
           const scope = transactions.getStore();
           return scope?.open ? scope.connection : undefined;
         },
-        async insideTransaction(connection, work) {
-          const scope = { connection, open: true };
+        async insideTransaction(connection, afterwards, work) {
+          const scope = { connection, open: true, afterwards };
           try {
             return await transactions.run(scope, work);
           } finally {
             scope.open = false;
           }
+        },
+        deferWrite(write) {
+          const scope = transactions.getStore();
+          if (!scope?.open) return false;
+          scope.afterwards.push(write);
+          return true;
         },
         once(name, task) {
           let shared = tasks.get(name);

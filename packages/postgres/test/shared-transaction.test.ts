@@ -60,18 +60,16 @@ describe.skipIf(skipPostgres)('permission and cache calls inside a storage trans
     }
   });
 
-  it('commit or roll back with the record', async () => {
-    const { storage, permission, cache } = backends;
+  it('commit or roll back with the record (permissions)', async () => {
+    const { storage, permission } = backends;
     await expect(
       storage.transaction(async (session) => {
         await session.put(notes, { id: 'undone' });
         await permission.set('/notes/undone', { write: ['bob'] });
-        await cache.set('undone', true, 60);
         throw new Error('changed my mind');
       }),
     ).rejects.toThrow('changed my mind');
     expect((await permission.get(['/notes/undone'])).size).toBe(0);
-    expect(await cache.get('undone')).toBeNull();
 
     await storage.transaction(async (session) => {
       await session.put(notes, { id: 'done' });
@@ -99,5 +97,39 @@ describe.skipIf(skipPostgres)('permission and cache calls inside a storage trans
     expect((await permission.get(['/notes/later'])).get('/notes/later')).toEqual({
       read: ['alice'],
     });
+  });
+
+  it('land after the transaction for cache writes, which take no lock in it', async () => {
+    const { storage, cache } = backends;
+    await cache.set('first', 0, 60);
+    await cache.set('second', 0, 60);
+    // Two transactions writing the same two keys in opposite orders, each waiting for the
+    // other in between: with row locks held to the commit, PostgreSQL would abort one.
+    let arrived = 0;
+    let bothThere = () => {};
+    const meeting = new Promise<void>((resolve) => {
+      bothThere = resolve;
+    });
+    const writer = (keys: [string, string], value: number) =>
+      storage.transaction(async (session) => {
+        await session.put({ resource: 'notes', parentId: `writer-${value}` }, { id: 'n' });
+        await cache.set(keys[0], value, 60);
+        arrived++;
+        if (arrived === 2) bothThere();
+        await meeting;
+        await cache.set(keys[1], value, 60);
+      });
+    await Promise.all([writer(['first', 'second'], 1), writer(['second', 'first'], 2)]);
+    expect([1, 2]).toContain(await cache.get('first'));
+    expect([1, 2]).toContain(await cache.get('second'));
+
+    // A rolled-back transaction's cache writes land too: a cache is no record.
+    await expect(
+      storage.transaction(async () => {
+        await cache.set('undone', true, 60);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await cache.get('undone')).toBe(true);
   });
 });

@@ -66,17 +66,22 @@ export function cacheOn(database: Database, options: CacheOptions): CacheBackend
 
     async set(key, value, ttlSeconds) {
       checkTtl(ttlSeconds);
-      await run(() =>
-        sql`INSERT INTO ${tables.cache} (key, value, expires_at)
-          VALUES (${key}, ${JSON.stringify(value)}::jsonb, ${expiry(ttlSeconds)})
-          ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`.execute(
-          executor(),
-        ),
-      );
+      const write = () =>
+        run(() =>
+          sql`INSERT INTO ${tables.cache} (key, value, expires_at)
+            VALUES (${key}, ${JSON.stringify(value)}::jsonb, ${expiry(ttlSeconds)})
+            ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires_at = EXCLUDED.expires_at`.execute(
+            executor(),
+          ),
+        );
+      // Inside a storage transaction, after it (see `database.ts`).
+      if (!database.deferWrite(write)) await write();
     },
 
     async delete(key) {
-      await run(() => sql`DELETE FROM ${tables.cache} WHERE key = ${key}`.execute(executor()));
+      const write = () =>
+        run(() => sql`DELETE FROM ${tables.cache} WHERE key = ${key}`.execute(executor()));
+      if (!database.deferWrite(write)) await write();
     },
 
     async increment(key, by, ttlSeconds) {

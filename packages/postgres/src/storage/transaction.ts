@@ -52,6 +52,9 @@ export async function runTransaction<T>(
   work: (session: StorageSession) => Promise<T>,
   create = true,
 ): Promise<T> {
+  // Cache writes made inside, which run once the connection is back in the pool (see
+  // `database.ts`); a cache is best effort, so their failures are dropped.
+  const afterwards: Array<() => Promise<unknown>> = [];
   try {
     return await database.db.connection().execute(async (connection) => {
       const locked = new Set<string>();
@@ -64,7 +67,7 @@ export async function runTransaction<T>(
       await sql`BEGIN`.execute(connection);
       let result: T;
       try {
-        result = await database.insideTransaction(connection, () => work(session));
+        result = await database.insideTransaction(connection, afterwards, () => work(session));
       } catch (error) {
         // A lost connection ends the transaction already: keep the work's own error.
         await sql`ROLLBACK`.execute(connection).catch(() => undefined);
@@ -79,6 +82,8 @@ export async function runTransaction<T>(
     });
   } catch (error) {
     throw error instanceof WorkFailure ? error.failure : backendFailure(error);
+  } finally {
+    for (const write of afterwards) await write().catch(() => undefined);
   }
 }
 
