@@ -8,10 +8,9 @@
 
 import type { CacheBackend, JsonValue } from '@pawl/core';
 import { sql } from 'kysely';
+import { backendCalls } from '../backend-calls.js';
 import { type ConnectionOptions, type Database, sharedPool } from '../database.js';
-import { guard } from '../errors.js';
 import { answers, HEARTBEAT_TIMEOUT } from '../heartbeat.js';
-import { applyMigrations } from '../schema/migrations.js';
 
 /** The options of the cache besides the connection. */
 export interface CacheOptions {
@@ -32,9 +31,7 @@ function checkTtl(ttlSeconds: number): void {
 /** The cache on an open `database`; closing it closes the database. */
 export function cacheOn(database: Database, options: CacheOptions): CacheBackend {
   const { db, tables } = database;
-  const ready = options.migrateOnStart
-    ? database.once('migrations', () => applyMigrations(db, database.schema))
-    : async () => {};
+  const { ready, run, executor } = backendCalls(database, options.migrateOnStart);
   const expiry = (ttlSeconds: number) =>
     sql`clock_timestamp() + make_interval(secs => ${ttlSeconds}::double precision)`;
 
@@ -45,14 +42,6 @@ export function cacheOn(database: Database, options: CacheOptions): CacheBackend
       .catch(() => undefined);
   }, options.purgeInterval ?? 60_000);
   purge.unref();
-
-  async function run<T>(statement: () => Promise<T>): Promise<T> {
-    await ready();
-    return guard(statement());
-  }
-
-  /** The running storage transaction's connection (see `database.ts`), or the pool. */
-  const executor = () => database.transactionConnection() ?? db;
 
   return {
     name: 'postgresql',

@@ -7,10 +7,9 @@
 
 import type { PermissionBackend, Permissions } from '@pawl/core';
 import { type Kysely, type SqlBool, sql } from 'kysely';
+import { backendCalls } from '../backend-calls.js';
 import { type ConnectionOptions, type Database, sharedPool } from '../database.js';
-import { guard } from '../errors.js';
 import { answers, HEARTBEAT_TIMEOUT } from '../heartbeat.js';
-import { applyMigrations } from '../schema/migrations.js';
 import type { Tables } from '../schema/tables.js';
 
 /** The options of the permission backend besides the connection. */
@@ -34,17 +33,7 @@ function below(objectId: string) {
 /** The permission backend on an open `database`; closing it closes the database. */
 export function permissionOn(database: Database, options: PermissionOptions): PermissionBackend {
   const { db, tables } = database;
-  const ready = options.migrateOnStart
-    ? database.once('migrations', () => applyMigrations(db, database.schema))
-    : async () => {};
-
-  async function run<T>(statement: () => Promise<T>): Promise<T> {
-    await ready();
-    return guard(statement());
-  }
-
-  /** The running storage transaction's connection (see `database.ts`), or the pool. */
-  const executor = () => database.transactionConnection() ?? db;
+  const { ready, run, executor } = backendCalls(database, options.migrateOnStart);
 
   return {
     name: 'postgresql',

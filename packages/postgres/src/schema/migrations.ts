@@ -12,7 +12,7 @@
  */
 
 import { type Kysely, sql } from 'kysely';
-import { type ConnectionOptions, sharedPool } from '../database.js';
+import { type ConnectionOptions, type Database, sharedPool } from '../database.js';
 import { guard } from '../errors.js';
 import type { Tables } from './tables.js';
 
@@ -208,6 +208,14 @@ export async function applyMigrations(
     );
   }
   return result;
+}
+
+/**
+ * The migrations applied once for every backend on `database`'s pool: storage, permissions and
+ * cache share them, so that a backend called inside a storage transaction finds them done.
+ */
+export function migrationsOnce(database: Database): () => Promise<void> {
+  return database.once('migrations', () => applyMigrations(database.db, database.schema));
 }
 
 /**

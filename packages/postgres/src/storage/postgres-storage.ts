@@ -14,7 +14,7 @@ import {
   type IndexDeclarations,
   planExpressionIndexes,
 } from '../schema/expression-indexes.js';
-import { applyMigrations } from '../schema/migrations.js';
+import { migrationsOnce } from '../schema/migrations.js';
 import { type PurgeOptions, purgeTombstones } from './purge.js';
 import { createSession, type SessionContext } from './session.js';
 import { runTransaction } from './transaction.js';
@@ -62,7 +62,7 @@ export function storageOn(database: Database, options: PostgresStorageOptions): 
   const indexes = planExpressionIndexes(options.indexes ?? {}, (fragment) =>
     render(database, fragment),
   );
-  const migrated = database.once('migrations', () => applyMigrations(database.db, database.schema));
+  const migrated = migrationsOnce(database);
   const ready = onceSucceeded(async () => {
     if (options.migrateOnStart) await migrated();
     await createExpressionIndexes(database.db, database.schema, indexes);
