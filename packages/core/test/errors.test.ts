@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BackendError, createApp, defineResource, HttpError, memoryStorage } from '../src/index.js';
+import { createApp, defineResource, HttpError } from '../src/index.js';
 import { ALICE, article, call, createArticle, isEnvelope, makeApp, SECRET } from './helpers.js';
 
 describe('the error envelope', () => {
@@ -410,32 +410,5 @@ describe('unexpected failures', () => {
     expect(logged).toEqual([]);
     const list = await call(app, 'GET', '/v1/boom');
     expect(list.body.data).toEqual([]);
-  });
-
-  it('answers 503 when both the page and its count fail, leaving no failure unhandled', async () => {
-    const down = async (): Promise<never> => {
-      throw new BackendError('connection refused');
-    };
-    const storage = { ...memoryStorage(), list: down, count: down };
-    const app = createApp({
-      project: { name: 't', version: '1' },
-      httpApiVersion: '1.0',
-      resources: [defineResource({ name: 'notes' })],
-      backends: { storage },
-      userIdHmacSecret: SECRET,
-      logError: () => {},
-    });
-    const unhandled: unknown[] = [];
-    const record = (reason: unknown) => unhandled.push(reason);
-    process.on('unhandledRejection', record);
-    try {
-      const response = await call(app, 'GET', '/v1/notes?_limit=5');
-      expect(response.status).toBe(503);
-      expect(response.body.errno).toBe(201);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(unhandled).toEqual([]);
-    } finally {
-      process.off('unhandledRejection', record);
-    }
   });
 });

@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import type { Hono } from 'hono';
 import * as v from 'valibot';
-import { createApp, defineResource, type Settings } from '../src/index.js';
+import { createApp, defineResource, type Settings, type StorageBackend } from '../src/index.js';
 
 /** Any JSON the API returns: tests read response bodies and stored records freely. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
@@ -56,6 +56,8 @@ export const articleSchema = v.strictObject({
 export interface TestAppOptions {
   settings?: Partial<Settings>;
   allowCollectionDelete?: boolean;
+  /** Default: in memory. */
+  storage?: StorageBackend;
 }
 
 /** An app serving `articles` (schema, unique url, read-only stored_on) and `notes` (schemaless). */
@@ -78,6 +80,7 @@ export function makeApp(options: TestAppOptions = {}): Hono {
     resources: [articles, notes],
     userIdHmacSecret: SECRET,
     settings: options.settings,
+    backends: options.storage ? { storage: options.storage } : undefined,
     logError: () => {},
   });
 }

@@ -219,18 +219,29 @@ describe('backend failures', () => {
         throw new BackendError('connection refused');
       },
     };
-    const app = createApp({
-      project: { name: 't', version: '1' },
-      httpApiVersion: '1.0',
-      resources: [defineResource({ name: 'notes' })],
-      backends: { storage },
-      userIdHmacSecret: SECRET,
-      logError: () => {},
-    });
-    const { status, body, headers } = await call(app, 'GET', '/v1/notes');
+    const { status, body, headers } = await call(makeApp({ storage }), 'GET', '/v1/notes');
     expect(status).toBe(503);
     expect(body).toMatchObject({ code: 503, errno: 201 });
     expect(body.message).not.toContain('connection refused');
     expect(headers.get('Retry-After')).toBe('30');
+  });
+
+  it('answers 503 when both the page and its count fail, leaving no failure unhandled', async () => {
+    const down = async (): Promise<never> => {
+      throw new BackendError('connection refused');
+    };
+    const app = makeApp({ storage: { ...memoryStorage(), list: down, count: down } });
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const response = await call(app, 'GET', '/v1/notes?_limit=5');
+      expect(response.status).toBe(503);
+      expect(response.body.errno).toBe(201);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 });
