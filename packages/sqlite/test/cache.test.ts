@@ -1,10 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { sqliteCache } from '@pawl/sqlite';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { startScript, temporaryDirectory } from './helpers.js';
+import { finished, startScript, temporaryDirectory } from './helpers.js';
 
 const directory = temporaryDirectory();
 
@@ -21,17 +20,9 @@ function keys(file: string): string[] {
 }
 
 async function output(child: ChildProcess): Promise<{ code: number | null; lines: string[] }> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const [code] = await once(child, 'exit');
+  const { code, stdout, stderr } = await finished(child);
   if (code !== 0) throw new Error(`exited with ${code}: ${stderr}`);
-  return { code: code as number | null, lines: stdout.trim().split('\n') };
+  return { code, lines: stdout.trim().split('\n') };
 }
 
 describe('the SQLite cache', () => {

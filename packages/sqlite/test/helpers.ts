@@ -28,7 +28,13 @@ export function startScript(script: string, args: readonly string[]): ChildProce
 export async function runCli(
   args: readonly string[],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = startScript('src/cli.ts', args);
+  return finished(startScript('src/cli.ts', args));
+}
+
+/** Waits for `child` to exit: its exit code and all it wrote. */
+export async function finished(
+  child: ChildProcess,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
