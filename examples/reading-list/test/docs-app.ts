@@ -18,7 +18,9 @@ export const PROJECT_KEY = 'docs-project-key';
 /** The secret `pnpm start` falls back to, from which the user ids shown in the docs come. */
 export const DEVELOPMENT_SECRET = 'reading-list-development-secret';
 
-export type DocsServer = Pick<RunningServer, 'url' | 'stop'>;
+export interface DocsServer extends Pick<RunningServer, 'url'> {
+  stop(): Promise<unknown>;
+}
 
 async function serveOnFreePort(app: Hono): Promise<DocsServer> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

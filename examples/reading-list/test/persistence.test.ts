@@ -1,63 +1,30 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readJson } from './read-json.js';
+import { type RunningServer, startServer } from './start-server.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const directory = mkdtempSync(join(tmpdir(), 'reading-list-persistence-'));
 const auth = { Authorization: `Basic ${Buffer.from('carol:pw').toString('base64')}` };
-const running: ChildProcess[] = [];
+const running: RunningServer[] = [];
 
-/** Starts `src/server.ts` on `database` and a free port; resolves to its `/v1/` URL. */
-async function startServer(database: string): Promise<{ server: ChildProcess; base: string }> {
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      USERID_HMAC_SECRET: 'persistence-test',
-      DATABASE: database,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Starts `src/server.ts` on `database`; resolves to it and its `/v1/` URL. */
+async function startOn(database: string): Promise<{ server: RunningServer; base: string }> {
+  const server = await startServer({ DATABASE: database, USERID_HMAC_SECRET: 'persistence-test' });
   running.push(server);
-  let output = '';
-  server.stdout?.setEncoding('utf8');
-  server.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    output += chunk;
-  });
-  const base = await new Promise<string>((resolve, reject) => {
-    server.stdout?.on('data', (chunk: string) => {
-      output += chunk;
-      const match = /ready on (http:\/\/\S+\/v1\/)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { server, base };
-}
-
-async function stop(server: ChildProcess): Promise<number | null> {
-  if (server.exitCode !== null) return server.exitCode;
-  server.kill('SIGTERM');
-  const [code] = await once(server, 'exit');
-  return code as number | null;
+  return { server, base: `${server.url}/v1/` };
 }
 
 afterAll(async () => {
-  await Promise.all(running.map(stop));
+  await Promise.all(running.map((server) => server.stop()));
   rmSync(directory, { recursive: true, force: true });
 });
 
 describe('the reading-list server on SQLite', () => {
   it('keeps articles, deletions and timestamps across a restart on the same file', async () => {
     const database = join(directory, 'reading-list.db');
-    const first = await startServer(database);
+    const first = await startOn(database);
     const post = (title: string, url: string) =>
       fetch(`${first.base}articles`, {
         method: 'POST',
@@ -72,9 +39,9 @@ describe('the reading-list server on SQLite', () => {
     });
     expect(deletion.status).toBe(200);
     const etag = (await fetch(`${first.base}articles`, { headers: auth })).headers.get('ETag');
-    expect(await stop(first.server)).toBe(0);
+    expect(await first.server.stop()).toBe(0);
 
-    const second = await startServer(database);
+    const second = await startOn(database);
     const list = await fetch(`${second.base}articles`, { headers: auth });
     expect(list.headers.get('ETag')).toBe(etag);
     const body = await readJson(list);
@@ -97,6 +64,6 @@ describe('the reading-list server on SQLite', () => {
     });
     const created = await readJson(another);
     expect(created.data.last_modified).toBeGreaterThan(Number(etag?.replaceAll('"', '')));
-    expect(await stop(second.server)).toBe(0);
+    expect(await second.server.stop()).toBe(0);
   });
 });

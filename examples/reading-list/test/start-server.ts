@@ -18,10 +18,14 @@ export interface RunningServer {
   url: string;
   /** Everything the server wrote so far (its JSON log lines). */
   output(): string;
-  /** Stops the server and removes its database. */
-  stop(): Promise<void>;
+  /**
+   * Stops the server (SIGTERM), removes the temporary database, and resolves to its exit
+   * code (`null` when a signal ended it).
+   */
+  stop(): Promise<number | null>;
 }
 
+/** Starts the server; `env` adds to or overrides its environment (`DATABASE`, for one). */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const directory = mkdtempSync(join(tmpdir(), 'reading-list-test-'));
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -58,6 +62,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
         await once(server, 'exit');
       }
       rmSync(directory, { recursive: true, force: true });
+      return server.exitCode;
     },
   };
 }
