@@ -7,6 +7,12 @@
 
 export { type CacheConformanceOptions, runCacheConformance } from './cache-conformance.js';
 export {
+  exerciseHostileFieldNames,
+  HOSTILE_FIELD_NAMES,
+  HOSTILE_FILTERS,
+  hostilePaths,
+} from './hostile-field-queries.js';
+export {
   type PermissionConformanceOptions,
   runPermissionConformance,
 } from './permission-conformance.js';

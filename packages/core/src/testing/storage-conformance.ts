@@ -23,6 +23,7 @@ import type {
   StoredRecord,
   Tombstone,
 } from '../storage/types.js';
+import { exerciseHostileFieldNames } from './hostile-field-queries.js';
 
 export interface StorageConformanceOptions {
   /** Shown in the suite's title. */
@@ -847,6 +848,10 @@ export function runStorageConformance(options: StorageConformanceOptions): void 
             'plain',
           ]);
         }
+      });
+
+      test('hostile field names at any depth, in every operator and keyset position', async () => {
+        await exerciseHostileFieldNames(backend, collection);
       });
 
       test('paths never resolve through prototypes, strings or arrays', async () => {
