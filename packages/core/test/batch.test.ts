@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createApp, defineResource, memoryStorage, type StorageBackend } from '../src/index.js';
-import { ALICE, article, BOB, call, createArticle, makeApp, SECRET } from './helpers.js';
+import { defineResource, memoryStorage, type StorageBackend } from '../src/index.js';
+import { ALICE, appServing, article, BOB, call, createArticle, makeApp } from './helpers.js';
 
 describe('POST /batch', () => {
   it('runs every request in order and answers each with status, path, body and headers', async () => {
@@ -76,12 +76,7 @@ describe('POST /batch', () => {
         },
       },
     });
-    const app = createApp({
-      project: { name: 'test', version: '1.0.0' },
-      httpApiVersion: '1.0',
-      resources: [counters],
-      userIdHmacSecret: SECRET,
-    });
+    const app = appServing([counters]);
     const { body } = await call(app, 'POST', '/v1/batch', {
       body: {
         defaults: { method: 'POST', path: '/counters', body: { data: { tally: [] } } },
@@ -113,13 +108,7 @@ describe('POST /batch', () => {
       scope: 'shared',
       permissions: { read: ['system.Authenticated'], create: ['system.Authenticated'] },
     });
-    const app = createApp({
-      project: { name: 'test', version: '1.0.0' },
-      httpApiVersion: '1.0',
-      resources: [notes],
-      backends: { storage },
-      userIdHmacSecret: SECRET,
-    });
+    const app = appServing([notes], { backends: { storage } });
     const batch = (requests: unknown[]) =>
       call(app, 'POST', '/v1/batch', {
         body: { defaults: { method: 'POST', path: '/notes' }, requests },
@@ -155,13 +144,7 @@ describe('POST /batch', () => {
         },
       },
     });
-    const app = createApp({
-      project: { name: 'test', version: '1.0.0' },
-      httpApiVersion: '1.0',
-      resources: [notes],
-      userIdHmacSecret: SECRET,
-      logError: (error) => logged.push(error),
-    });
+    const app = appServing([notes], { logError: (error) => logged.push(error) });
     const batch = await call(app, 'POST', '/v1/batch', {
       body: {
         defaults: { method: 'POST', path: '/notes' },
@@ -282,12 +265,8 @@ describe('POST /batch', () => {
         return backend.transaction(work);
       },
     };
-    const app = createApp({
-      project: { name: 'test', version: '1' },
-      httpApiVersion: '1.0',
-      resources: [defineResource({ name: 'notes' })],
+    const app = appServing([defineResource({ name: 'notes' })], {
       backends: { storage: counting },
-      userIdHmacSecret: SECRET,
     });
     const { body } = await call(app, 'POST', '/v1/batch', {
       body: {
@@ -310,13 +289,7 @@ describe('POST /batch', () => {
         },
       },
     });
-    const app = createApp({
-      project: { name: 'test', version: '1' },
-      httpApiVersion: '1.0',
-      resources: [flaky],
-      userIdHmacSecret: SECRET,
-      logError: () => {},
-    });
+    const app = appServing([flaky], { logError: () => {} });
     const { status, body, headers } = await call(app, 'POST', '/v1/batch', {
       body: {
         defaults: { method: 'POST', path: '/notes' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createApp, defineResource, HttpError } from '../src/index.js';
-import { ALICE, article, call, createArticle, isEnvelope, makeApp, SECRET } from './helpers.js';
+import { defineResource, HttpError } from '../src/index.js';
+import { ALICE, appServing, article, call, createArticle, isEnvelope, makeApp } from './helpers.js';
 
 describe('the error envelope', () => {
   it('carries code, errno, error and message, with code equal to the status', async () => {
@@ -374,13 +374,7 @@ describe('unexpected failures', () => {
         },
       },
     });
-    const app = createApp({
-      project: { name: 't', version: '1' },
-      httpApiVersion: '1.0',
-      resources: [boom],
-      userIdHmacSecret: SECRET,
-      logError: (thrown) => logged.push(thrown),
-    });
+    const app = appServing([boom], { logError: (thrown) => logged.push(thrown) });
     return { app, logged };
   }
 

@@ -8,7 +8,14 @@
 import { createHmac } from 'node:crypto';
 import type { Hono } from 'hono';
 import * as v from 'valibot';
-import { createApp, defineResource, type Settings, type StorageBackend } from '../src/index.js';
+import {
+  type CreateAppOptions,
+  createApp,
+  defineResource,
+  type Resource,
+  type Settings,
+  type StorageBackend,
+} from '../src/index.js';
 
 /** Any JSON the API returns: tests read response bodies and stored records freely. */
 // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON
@@ -82,6 +89,20 @@ export function makeApp(options: TestAppOptions = {}): Hono {
     settings: options.settings,
     backends: options.storage ? { storage: options.storage } : undefined,
     logError: () => {},
+  });
+}
+
+/** An app serving only `resources`, with the test secret; `backends` and `logError` as given. */
+export function appServing(
+  resources: Resource[],
+  options: Pick<CreateAppOptions, 'backends' | 'logError'> = {},
+): Hono {
+  return createApp({
+    project: { name: 'test', version: '0.0.1' },
+    httpApiVersion: '1.0',
+    resources,
+    userIdHmacSecret: SECRET,
+    ...options,
   });
 }
 
