@@ -25,6 +25,8 @@ function appWithActions() {
         const paused = await storage.put(collection, { ...check, status: 'paused' });
         return c.json({ uuid: paused.id, status: paused.status });
       });
+      // A route that reads its body itself, with Hono's own reader.
+      api.post('/checks/echo', async (c) => c.json({ received: await c.req.json() }));
     },
   });
 }
@@ -62,5 +64,14 @@ describe('custom routes', () => {
       body: { requests: [{ method: 'POST', path: `/checks/${created.body.data.id}/pause` }] },
     });
     expect(body.responses[0]).toMatchObject({ status: 200, body: { status: 'paused' } });
+  });
+
+  it('read the bodies of their sub-requests in a batch as they read any body', async () => {
+    const app = appWithActions();
+    const sent = { name: 'nightly backup', timeout: 3600 };
+    const { body } = await call(app, 'POST', '/v1/batch', {
+      body: { requests: [{ method: 'POST', path: '/checks/echo', body: sent }] },
+    });
+    expect(body.responses[0]).toMatchObject({ status: 200, body: { received: sent } });
   });
 });

@@ -91,12 +91,17 @@ async function run(
   const headers = new Headers(inherited);
   for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
   if (request.body !== undefined) headers.set('Content-Type', 'application/json');
-  const subRequest = withMount(
-    new Request(origin + request.path, { method: request.method, headers }),
-    mount,
-  );
   const { body } = request;
   const withBody = body !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
+  const subRequest = withMount(
+    new Request(origin + request.path, {
+      method: request.method,
+      headers,
+      // Custom routes read it as any body; Pawl's endpoints take the parsed copy below.
+      body: withBody ? JSON.stringify(body) : undefined,
+    }),
+    mount,
+  );
   // A copy: `defaults` can give several sub-requests the same body object.
   const response = await dispatch(
     withBody ? withParsedBody(subRequest, structuredClone(body)) : subRequest,

@@ -28,8 +28,8 @@ export function mediaType(headers: Headers): string {
 const parsedBodies = new WeakMap<Request, JsonValue>();
 
 /**
- * Hands `request` its body as a value: the batch endpoint parsed and checked it with the
- * whole batch, so that serialising it into a stream only to parse it again would be waste.
+ * Hands `request` its body as a value too: the batch endpoint parsed and checked it with the
+ * whole batch, so that Pawl's endpoints need not read and parse its serialised copy again.
  */
 export function withParsedBody(request: Request, body: JsonValue): Request {
   parsedBodies.set(request, body);
