@@ -8,11 +8,10 @@
  */
 import type { Hono } from 'hono';
 import { ERRNO, HttpError, invalidParameter } from '../errors/index.js';
-import { isObject, readJsonBody, withParsedBody } from '../protocol/request-body.js';
+import { isObject, readJsonBody } from '../protocol/request-body.js';
 import type { JsonValue } from '../storage/types.js';
 import type { BatchStorage } from './batch-storage.js';
-import { jsonBodyOf } from './json-bodies.js';
-import { withMount } from './public-url.js';
+import { madeBodyOf, withMount, withParsedBody } from './batch-sub-requests.js';
 import type { Settings } from './settings.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'DELETE', 'POST', 'PUT', 'PATCH']);
@@ -106,7 +105,7 @@ async function run(
   const response = await dispatch(
     withBody ? withParsedBody(subRequest, structuredClone(body)) : subRequest,
   );
-  const made = jsonBodyOf(response);
+  const made = madeBodyOf(response);
   return {
     status: response.status,
     path: request.path,

@@ -5,24 +5,13 @@
  *
  * @module
  */
+import { mountOf } from './batch-sub-requests.js';
 import type { Settings } from './settings.js';
-
-/** The path an app is mounted under, for the sub-requests a batch builds (see `withMount`). */
-const mounts = new WeakMap<Request, string>();
-
-/**
- * Marks `request` as made inside the app mounted under `mount` (`/api` for an app routed at
- * `/api` in a host app): the batch endpoint dispatches its sub-requests to the app itself,
- * whose routes do not include the mount path, yet the URLs they answer with must.
- */
-export function withMount(request: Request, mount: string): Request {
-  if (mount) mounts.set(request, mount);
-  return request;
-}
 
 export function publicRequestUrl(request: Request, settings: Settings): URL {
   const url = new URL(request.url);
-  const mount = mounts.get(request);
+  // A batch's sub-request, dispatched to an app mounted in a host app (see batch-sub-requests.ts).
+  const mount = mountOf(request);
   if (mount) url.pathname = `${mount}${url.pathname}`;
   if (settings.publicUrl) return new URL(`${settings.publicUrl}${url.pathname}${url.search}`);
   if (settings.trustProxy) {

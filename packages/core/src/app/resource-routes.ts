@@ -37,8 +37,8 @@ import {
 } from '../resource/resource-tree.js';
 import type { StorageBackend } from '../storage/types.js';
 import type { Identify } from './authenticate.js';
+import { jsonResponse, parsedBodyOf } from './batch-sub-requests.js';
 import { EXPOSE_KEY } from './cors.js';
-import { jsonResponse } from './json-bodies.js';
 import { publicRequestUrl } from './public-url.js';
 import { LOG_USER_KEY } from './request-log.js';
 import type { Settings } from './settings.js';
@@ -85,7 +85,7 @@ export function mountResource(app: Hono, options: ResourceRouteOptions): void {
     const access = await collectionAccess(permission, location.place, user?.id ?? null, principals);
     await checkAncestors(storage, location.ancestors, access.read, user !== null, challenge);
     const body = WITH_BODY.has(request.method)
-      ? await readJsonBody(request, settings.maxBodyBytes)
+      ? (parsedBodyOf(request) ?? (await readJsonBody(request, settings.maxBodyBytes)))
       : undefined;
     const context: EndpointContext = {
       resource,

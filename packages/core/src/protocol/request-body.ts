@@ -24,18 +24,6 @@ export function mediaType(headers: Headers): string {
   return (headers.get('Content-Type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Bodies already parsed and checked, by request: the sub-requests of a batch. */
-const parsedBodies = new WeakMap<Request, JsonValue>();
-
-/**
- * Hands `request` its body as a value too: the batch endpoint parsed and checked it with the
- * whole batch, so that Pawl's endpoints need not read and parse its serialised copy again.
- */
-export function withParsedBody(request: Request, body: JsonValue): Request {
-  parsedBodies.set(request, body);
-  return request;
-}
-
 /**
  * Reads and parses the JSON body; `undefined` when the request has none. Streams the body so
  * that a large upload is cut off at `maxBytes`, with or without `Content-Length`.
@@ -44,8 +32,6 @@ export async function readJsonBody(
   request: Request,
   maxBytes: number,
 ): Promise<JsonValue | undefined> {
-  const parsed = parsedBodies.get(request);
-  if (parsed !== undefined) return parsed;
   const declared = request.headers.get('Content-Length');
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   const text = await readText(request, maxBytes);
