@@ -35,12 +35,14 @@ describe.skipIf(!built && !process.env.CI)('the built @pawl/core', () => {
     expect(response.status).toBe(201);
   });
 
-  it('publishes the conformance suites and the hostile field names under @pawl/core/testing', async () => {
+  it('publishes the conformance suites and the backend exercises under @pawl/core/testing', async () => {
     const testing = await import(/* @vite-ignore */ `${dist}testing/index.js`);
     expect(Object.keys(testing).sort()).toEqual([
       'HOSTILE_FIELD_NAMES',
       'HOSTILE_FILTERS',
+      'applyRandomWrite',
       'exerciseHostileFieldNames',
+      'exerciseRandomWrites',
       'hostilePaths',
       'runCacheConformance',
       'runPermissionConformance',

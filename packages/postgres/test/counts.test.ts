@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { CollectionRef, StorageSession } from '@pawl/core';
+import { applyRandomWrite, exerciseRandomWrites, type RandomWrite } from '@pawl/core/testing';
 import { migrate, type PostgresStorage, postgresStorage } from '@pawl/postgres';
-import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sharedPool } from '../src/database.js';
 import { applyMigrations, MIGRATIONS } from '../src/schema/migrations.js';
@@ -34,81 +33,16 @@ async function countsIn(
   return { counted: byCollection(counted), kept: byCollection(kept) };
 }
 
-const write = fc.oneof(
-  fc.record({
-    put: fc.constantFrom('a', 'b', 'c', 'd'),
-    collection: fc.nat(2),
-    forced: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }),
-  }),
-  fc.record({ delete: fc.constantFrom('a', 'b', 'c', 'd'), collection: fc.nat(2) }),
-);
-type Write =
-  | { put: string; collection: number; forced: number | undefined }
-  | { delete: string; collection: number };
-
-const step = fc.oneof(
-  { weight: 4, arbitrary: write },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      transaction: fc.array(write, { minLength: 1, maxLength: 4 }),
-      rollback: fc.boolean(),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      purge: fc.option(fc.nat(2), { nil: undefined }),
-      keepLast: fc.option(fc.nat(2), { nil: undefined }),
-    }),
-  },
-);
-
-async function apply(session: StorageSession, collections: CollectionRef[], change: Write) {
-  const collection = collections[change.collection] as CollectionRef;
-  if ('put' in change) {
-    const options = change.forced === undefined ? {} : { lastModified: change.forced };
-    await session.put(collection, { id: change.put }, options);
-  } else {
-    await session.delete(collection, change.delete);
-  }
-}
-
 describe.skipIf(skipPostgres)('live record counters', () => {
-  let run = 0;
-
   it('equal count(*) after any sequence of puts, deletes, purges, commits and rollbacks', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 20 }), async (steps) => {
-        const collections: CollectionRef[] = [0, 1, 2].map((n) => ({
-          resource: n === 2 ? 'other' : 'notes',
-          parentId: `run${run}-${n % 2}`,
-        }));
-        run++;
-        for (const current of steps) {
-          if ('transaction' in current) {
-            const committed = storage.transaction(async (session) => {
-              for (const change of current.transaction) await apply(session, collections, change);
-              if (current.rollback) throw new Error('rolled back');
-            });
-            if (current.rollback) await expect(committed).rejects.toThrow('rolled back');
-            else await committed;
-          } else if ('purge' in current) {
-            const collection = current.purge === undefined ? undefined : collections[current.purge];
-            await storage.purgeTombstones(collection, { keepLast: current.keepLast });
-          } else {
-            await apply(storage, collections, current);
-          }
-        }
+    await exerciseRandomWrites(storage, {
+      numRuns: 60,
+      maxSteps: 20,
+      check: async () => {
         const { counted, kept } = await countsIn(schema);
         expect(kept).toEqual(counted);
-        for (const collection of collections) {
-          const live = await storage.list(collection, { filters: [], sort: [] });
-          expect(await storage.count(collection, { filters: [] })).toBe(live.length);
-        }
-      }),
-      { numRuns: 60 },
-    );
+      },
+    });
   }, 120_000);
 
   it('stay exact with writers on several pools at once', async () => {
@@ -123,15 +57,15 @@ describe.skipIf(skipPostgres)('live record counters', () => {
         let failed = 0;
         for (let i = 0; i < 80; i++) {
           const roll = Math.random();
-          const change: Write =
+          const change: RandomWrite =
             roll < 0.5
               ? { put: pick(ids), collection: pick([0, 1]), forced: undefined }
               : { delete: pick(ids), collection: pick([0, 1]) };
           const done =
             roll < 0.3
               ? writer.transaction(async (session) => {
-                  await apply(session, collections, change);
-                  await apply(session, collections, {
+                  await applyRandomWrite(session, collections, change);
+                  await applyRandomWrite(session, collections, {
                     put: pick(ids),
                     collection: 0,
                     forced: undefined,
@@ -140,7 +74,7 @@ describe.skipIf(skipPostgres)('live record counters', () => {
                 })
               : roll < 0.35
                 ? writer.purgeTombstones(pick(collections))
-                : apply(writer, collections, change);
+                : applyRandomWrite(writer, collections, change);
           // A deadlock between two transactions (a 503) or a rollback: the counts stay right.
           await done.catch(() => {
             failed++;

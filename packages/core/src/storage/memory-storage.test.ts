@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runStorageConformance } from '../testing/index.js';
+import { exerciseRandomWrites, runStorageConformance } from '../testing/index.js';
 import { memoryStorage } from './memory-storage.js';
 
 runStorageConformance({ name: 'memory', create: () => memoryStorage() });
@@ -56,5 +56,9 @@ describe('memoryStorage', () => {
     const storage = memoryStorage();
     expect(storage.name).toBe('memory');
     expect(storage.capabilities).toEqual({ transactions: true });
+  });
+
+  it('counts what it lists after random writes, commits and rollbacks', async () => {
+    await exerciseRandomWrites(memoryStorage(), { numRuns: 50 });
   });
 });

@@ -16,5 +16,11 @@ export {
   type PermissionConformanceOptions,
   runPermissionConformance,
 } from './permission-conformance.js';
+export {
+  applyRandomWrite,
+  exerciseRandomWrites,
+  type RandomWrite,
+  type RandomWritesOptions,
+} from './random-writes.js';
 export { type ReferenceSemanticsOptions, runReferenceSemantics } from './reference-semantics.js';
 export { runStorageConformance, type StorageConformanceOptions } from './storage-conformance.js';
