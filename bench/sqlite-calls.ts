@@ -16,21 +16,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sqlite } from '@pawl/sqlite';
 import Database from 'better-sqlite3';
+import { article } from './bench-article.js';
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const ROUNDS = 7;
 const RECORDS = 1000;
 const articles = { resource: 'articles', parentId: 'alice' };
-
-function article(n: number) {
-  return {
-    id: `a${String(n).padStart(8, '0')}`,
-    title: `Article number ${n}`,
-    url: `https://example.com/articles/${n}`,
-    unread: n % 3 !== 0,
-    tags: ['bench', `t${n % 10}`],
-  };
-}
 
 const objectId = (n: number) => `/buckets/b/collections/c/records/${article(n).id}`;
 

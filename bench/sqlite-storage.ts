@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Filter, ListQuery, Sort } from '@pawl/core';
 import { type SqliteStorage, sqliteStorage } from '@pawl/sqlite';
+import { article } from './bench-article.js';
 
 const PAGE = 25;
 const BATCH = 25;
@@ -26,19 +27,6 @@ const DEFAULT_SORT: Sort[] = [
   { path: ['last_modified'], direction: 'desc' },
   { path: ['id'], direction: 'asc' },
 ];
-
-function article(n: number) {
-  return {
-    id: `a${String(n).padStart(8, '0')}`,
-    title: `Article number ${n}`,
-    url: `https://example.com/articles/${n}`,
-    unread: n % 3 !== 0,
-    favorite: n % 7 === 0,
-    read_position: n % 100,
-    tags: ['bench', `t${n % 10}`],
-    stored_on: 1_700_000_000_000 + n,
-  };
-}
 
 /** Runs `work` `runs` times after a warm-up and returns the median duration in milliseconds. */
 async function median(runs: number, work: () => Promise<unknown>): Promise<number> {
