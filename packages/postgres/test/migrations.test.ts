@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { migrate, postgresStorage } from '@pawl/postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../src/schema/migrations.js';
-import { DATABASE_URL, query, shareServer, skipPostgres, startScript } from './helpers.js';
+import { DATABASE_URL, query, runCli, shareServer, skipPostgres } from './helpers.js';
 
 const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
 const schemas: string[] = [];
@@ -91,27 +90,15 @@ describe.skipIf(skipPostgres)('migrations', () => {
 
   it('pawl-postgres migrate applies them, from a URL or DATABASE_URL', async () => {
     const schema = freshSchema();
-    const run = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
-      const child = startScript('src/cli.ts', args, env);
-      let output = '';
-      child.stdout?.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.stderr?.on('data', (chunk) => {
-        output += chunk;
-      });
-      const [code] = await once(child, 'exit');
-      return { code, output };
-    };
-    expect(await run(['migrate', DATABASE_URL, '--schema', schema])).toEqual({
+    expect(await runCli(['migrate', DATABASE_URL, '--schema', schema])).toEqual({
       code: 0,
       output: `schema version 0 -> ${LATEST} (applied ${MIGRATIONS.map((m) => m.version).join(', ')})\n`,
     });
-    expect(await run(['migrate', '--schema', schema], { DATABASE_URL })).toEqual({
+    expect(await runCli(['migrate', '--schema', schema], { DATABASE_URL })).toEqual({
       code: 0,
       output: `schema version ${LATEST}: up to date\n`,
     });
-    const usage = await run(['upgrade'], { DATABASE_URL: '' });
+    const usage = await runCli(['upgrade'], { DATABASE_URL: '' });
     expect(usage.code).toBe(2);
     expect(usage.output).toContain('Usage:');
   }, 30_000);

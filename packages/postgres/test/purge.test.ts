@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import type { CollectionRef } from '@pawl/core';
 import { postgresStorage } from '@pawl/postgres';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATABASE_URL, skipPostgres, startScript, testSchema } from './helpers.js';
+import { DATABASE_URL, runCli, skipPostgres, testSchema } from './helpers.js';
 
 const schema = testSchema();
 const storage = postgresStorage({ connectionString: DATABASE_URL, schema });
@@ -80,18 +79,7 @@ describe.skipIf(skipPostgres)('purging tombstones', () => {
   it('the purge-tombstones command purges per collection and refuses to guess', async () => {
     const collection = fresh();
     await seed(collection, 3);
-    const run = async (args: string[]) => {
-      const child = startScript('src/cli.ts', args, { DATABASE_URL });
-      let output = '';
-      child.stdout?.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.stderr?.on('data', (chunk) => {
-        output += chunk;
-      });
-      const [code] = await once(child, 'exit');
-      return { code, output };
-    };
+    const run = (args: string[]) => runCli(args, { DATABASE_URL });
     const where = ['--schema', schema, '--resource', collection.resource, '--parent', 'p'];
     expect(await run(['purge-tombstones', '--keep', '1', ...where])).toEqual({
       code: 0,
