@@ -12,6 +12,7 @@ import { isObject, readJsonBody } from '../protocol/request-body.js';
 import type { JsonValue } from '../storage/types.js';
 import type { BatchStorage } from './batch-storage.js';
 import { madeBodyOf, withMount, withParsedBody } from './batch-sub-requests.js';
+import type { AnswerDirectly } from './direct-sub-requests.js';
 import type { Settings } from './settings.js';
 
 const METHODS = new Set(['GET', 'HEAD', 'DELETE', 'POST', 'PUT', 'PATCH']);
@@ -39,6 +40,8 @@ export interface BatchRouteOptions {
   batch: BatchStorage;
   /** Serves one sub-request through the whole app. */
   dispatch: (request: Request) => Promise<Response>;
+  /** Answers a sub-request to a resource endpoint without going through the app. */
+  answerDirectly: AnswerDirectly;
 }
 
 class RolledBack extends Error {
@@ -48,7 +51,7 @@ class RolledBack extends Error {
 }
 
 export function mountBatch(app: Hono, options: BatchRouteOptions): void {
-  const { settings, prefix, batch, dispatch } = options;
+  const { settings, prefix, batch } = options;
 
   app.post('/batch', async function postBatch(c) {
     const body = await readJsonBody(c.req.raw, settings.maxBodyBytes);
@@ -62,7 +65,7 @@ export function mountBatch(app: Hono, options: BatchRouteOptions): void {
       const responses = await batch.inOneTransaction(async () => {
         const answered: SubResponse[] = [];
         for (const request of requests) {
-          const response = await run(request, origin, mount, inherited, dispatch);
+          const response = await run(request, origin, mount, inherited, options);
           if (response.status >= 500) throw new RolledBack(response);
           answered.push(response);
         }
@@ -85,30 +88,33 @@ async function run(
   origin: string,
   mount: string,
   inherited: Record<string, string>,
-  dispatch: (request: Request) => Promise<Response>,
+  { dispatch, answerDirectly }: BatchRouteOptions,
 ): Promise<SubResponse> {
   const headers = new Headers(inherited);
   for (const [name, value] of Object.entries(request.headers)) headers.set(name, value);
   if (request.body !== undefined) headers.set('Content-Type', 'application/json');
-  const { body } = request;
-  const withBody = body !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
+  const { method, path } = request;
+  const withBody = request.body !== undefined && method !== 'GET' && method !== 'HEAD';
+  // A copy: `defaults` can give several sub-requests the same body object.
+  const body = withBody ? structuredClone(request.body) : undefined;
+  const direct = answerDirectly({ method, path, headers, body, origin, mount });
+  if (direct) return direct;
   const subRequest = withMount(
-    new Request(origin + request.path, {
-      method: request.method,
+    new Request(origin + path, {
+      method,
       headers,
       // Custom routes read it as any body; Pawl's endpoints take the parsed copy below.
       body: withBody ? JSON.stringify(body) : undefined,
     }),
     mount,
   );
-  // A copy: `defaults` can give several sub-requests the same body object.
   const response = await dispatch(
-    withBody ? withParsedBody(subRequest, structuredClone(body)) : subRequest,
+    body !== undefined ? withParsedBody(subRequest, body) : subRequest,
   );
   const made = madeBodyOf(response);
   return {
     status: response.status,
-    path: request.path,
+    path,
     body: made !== undefined ? made : parseBody(await response.text()),
     headers: Object.fromEntries(response.headers),
   };

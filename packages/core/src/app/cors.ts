@@ -20,30 +20,52 @@ const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 /** The context variable endpoints set to choose their exposed headers. */
 export const EXPOSE_KEY = 'pawlExpose';
 
-export function cors(origins: '*' | string[]): MiddlewareHandler {
-  function allowedOrigin(origin: string | undefined): string | null {
-    if (origins === '*') return '*';
-    return origin && origins.includes(origin) ? origin : null;
-  }
-  return async function corsHeaders(c, next) {
-    const origin = allowedOrigin(c.req.header('Origin'));
+export type CorsOrigins = '*' | string[];
+
+function allowedOrigin(origins: CorsOrigins, origin: string | undefined): string | null {
+  if (origins === '*') return '*';
+  return origin && origins.includes(origin) ? origin : null;
+}
+
+/**
+ * The CORS headers of a (non-preflight) answer to a request whose `Origin` header is `origin`.
+ * `Vary` is to be appended to any the answer has.
+ */
+export function corsHeaders(
+  origins: CorsOrigins,
+  origin: string | undefined,
+  expose: ExposedHeaders,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  // The answer depends on the origin whenever origins are listed, even when this one is refused.
+  if (origins !== '*') headers.Vary = 'Origin';
+  const allowed = allowedOrigin(origins, origin);
+  if (!allowed) return headers;
+  headers['Access-Control-Allow-Origin'] = allowed;
+  headers['Access-Control-Expose-Headers'] = EXPOSED[expose];
+  return headers;
+}
+
+export function cors(origins: CorsOrigins): MiddlewareHandler {
+  return async function applyCors(c, next) {
+    const origin = c.req.header('Origin');
     if (c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method')) {
+      const allowed = allowedOrigin(origins, origin);
       const headers: Record<string, string> = {
         'Access-Control-Allow-Methods': ALLOWED_METHODS,
         'Access-Control-Allow-Headers':
           c.req.header('Access-Control-Request-Headers') ?? ALLOWED_HEADERS,
         'Access-Control-Max-Age': '3600',
       };
-      if (origin) headers['Access-Control-Allow-Origin'] = origin;
+      if (allowed) headers['Access-Control-Allow-Origin'] = allowed;
       if (origins !== '*') headers.Vary = 'Origin';
       return c.body(null, 200, headers);
     }
     await next();
-    // The answer depends on the origin whenever origins are listed, even when this one is refused.
-    if (origins !== '*') c.res.headers.append('Vary', 'Origin');
-    if (!origin) return;
-    c.res.headers.set('Access-Control-Allow-Origin', origin);
     const expose = (c.get(EXPOSE_KEY as never) as ExposedHeaders | undefined) ?? 'write';
-    c.res.headers.set('Access-Control-Expose-Headers', EXPOSED[expose]);
+    for (const [name, value] of Object.entries(corsHeaders(origins, origin, expose))) {
+      if (name === 'Vary') c.res.headers.append(name, value);
+      else c.res.headers.set(name, value);
+    }
   };
 }

@@ -20,10 +20,11 @@ import { mountBatch } from './batch-route.js';
 import { batchStorage } from './batch-storage.js';
 import { cors } from './cors.js';
 import { type CustomRoutes, routeTools } from './custom-routes.js';
+import { directSubRequests } from './direct-sub-requests.js';
 import { type ErrorLogger, errorResponse } from './error-response.js';
 import { operatorControls } from './operator-controls.js';
 import { type RequestLogger, requestLog } from './request-log.js';
-import { mountResource } from './resource-routes.js';
+import { mountResource, type ResourceRoute } from './resource-routes.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { type Capability, mountUtilities, type ProjectInfo } from './utility-routes.js';
 import { versionFallback } from './version-routing.js';
@@ -133,18 +134,28 @@ export function createApp(options: CreateAppOptions): Hono {
     },
     capabilities: options.capabilities ?? {},
   });
-  mountBatch(api, { settings, prefix, batch, dispatch: async (request) => app.fetch(request) });
+  mountBatch(api, {
+    settings,
+    prefix,
+    batch,
+    dispatch: async (request) => app.fetch(request),
+    // Defined below, once every route is mounted.
+    answerDirectly: (request) => answerDirectly(request),
+  });
   const childrenOf = (name: string) =>
     options.resources.filter((child) => child.parent?.name === name);
   const challenge = challengeOf(auth);
   // Custom routes first: a fixed path such as `/checks/:id/pause` must win over a resource's.
+  const before = api.routes.length;
   options.routes?.(
     api,
     routeTools(identify, challenge, { storage: batch.storage, permission, cache }),
   );
+  const customRoutes = api.routes.slice(before);
   const counts = recordCounts(batch.storage, batch.inTransaction);
+  const resourceRoutes: ResourceRoute[] = [];
   for (const resource of options.resources) {
-    mountResource(api, {
+    const routes = mountResource(api, {
       resource,
       childrenOf,
       storage: batch.storage,
@@ -164,7 +175,16 @@ export function createApp(options: CreateAppOptions): Hono {
       identify,
       challenge,
     });
+    resourceRoutes.push(...routes);
   }
+  const answerDirectly = directSubRequests({
+    prefix,
+    routes: resourceRoutes,
+    customRoutes,
+    settings,
+    logger: options.logger,
+    logError,
+  });
   api.onError(onError);
 
   app.route(prefix, api);

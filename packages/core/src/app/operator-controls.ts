@@ -12,40 +12,66 @@ import type { Settings } from './settings.js';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * @param isBatch tells the batch endpoint apart: in read-only mode its reads still run and each
- * write inside it is refused on its own.
+ * Refuses the request when the service has ended (410) or is read-only and this is a write
+ * (405); otherwise returns what `operatorHeaders` needs once it is answered.
+ *
+ * @param batch whether this is the batch endpoint: in read-only mode its reads still run and
+ * each write inside it is refused on its own.
  */
+export function checkOperatorControls(
+  settings: Settings,
+  method: string,
+  batch: boolean,
+): Alert | null {
+  const alert = endOfSupportAlert(settings);
+  if (alert?.code === 'hard-eol') {
+    throw new HttpError({
+      code: 410,
+      errno: ERRNO.SERVICE_DEPRECATED,
+      message: alert.message,
+      info: alert.url,
+      headers: { Alert: JSON.stringify(alert) },
+    });
+  }
+  if (settings.readonly && WRITES.has(method) && !batch) {
+    throw new HttpError({
+      code: 405,
+      errno: ERRNO.METHOD_NOT_ALLOWED,
+      message: 'The service is in read-only mode: writes are not allowed.',
+    });
+  }
+  return alert;
+}
+
+/** The operator's headers of an answer with `status`: `Alert`, and `Backoff` on successes. */
+export function operatorHeaders(
+  settings: Settings,
+  alert: Alert | null,
+  status: number,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (alert) headers.Alert = JSON.stringify(alert);
+  if (settings.backoff !== null && status >= 200 && status < 400) {
+    headers.Backoff = String(settings.backoff);
+  }
+  return headers;
+}
+
+/** @param isBatch tells the batch endpoint apart (see `checkOperatorControls`). */
 export function operatorControls(
   settings: Settings,
   isBatch: (path: string) => boolean,
 ): MiddlewareHandler {
   return async function applyOperatorControls(c, next) {
-    const alert = endOfSupportAlert(settings);
-    if (alert?.code === 'hard-eol') {
-      throw new HttpError({
-        code: 410,
-        errno: ERRNO.SERVICE_DEPRECATED,
-        message: alert.message,
-        info: alert.url,
-        headers: { Alert: JSON.stringify(alert) },
-      });
-    }
-    if (settings.readonly && WRITES.has(c.req.method) && !isBatch(c.req.path)) {
-      throw new HttpError({
-        code: 405,
-        errno: ERRNO.METHOD_NOT_ALLOWED,
-        message: 'The service is in read-only mode: writes are not allowed.',
-      });
-    }
+    const alert = checkOperatorControls(settings, c.req.method, isBatch(c.req.path));
     await next();
-    if (alert) c.res.headers.set('Alert', JSON.stringify(alert));
-    if (settings.backoff !== null && c.res.status >= 200 && c.res.status < 400) {
-      c.res.headers.set('Backoff', String(settings.backoff));
+    for (const [name, value] of Object.entries(operatorHeaders(settings, alert, c.res.status))) {
+      c.res.headers.set(name, value);
     }
   };
 }
 
-interface Alert {
+export interface Alert {
   code: 'soft-eol' | 'hard-eol';
   message: string;
   url?: string;

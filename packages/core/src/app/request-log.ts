@@ -17,20 +17,35 @@ export interface RequestLogger {
 export const LOG_USER_KEY = 'pawlUserId';
 export const LOG_ERRNO_KEY = 'pawlErrno';
 
+/** What one log line tells of a request. */
+export interface RequestSummary {
+  method: string;
+  /** Without the query string. */
+  path: string;
+  code: number;
+  /** When serving it started (`performance.now()`). */
+  started: number;
+  uid: string | null;
+  errno: number | null;
+}
+
+export function logRequestSummary(logger: RequestLogger, summary: RequestSummary): void {
+  const { method, path, code, started, uid, errno } = summary;
+  const t = Math.round((performance.now() - started) * 100) / 100;
+  logger.info({ method, path, code, t, uid, errno }, 'request.summary');
+}
+
 export function requestLog(logger: RequestLogger): MiddlewareHandler {
   return async function logRequest(c, next) {
     const started = performance.now();
     await next();
-    logger.info(
-      {
-        method: c.req.method,
-        path: c.req.path,
-        code: c.res.status,
-        t: Math.round((performance.now() - started) * 100) / 100,
-        uid: (c.get(LOG_USER_KEY as never) as string | undefined) ?? null,
-        errno: (c.get(LOG_ERRNO_KEY as never) as number | undefined) ?? null,
-      },
-      'request.summary',
-    );
+    logRequestSummary(logger, {
+      method: c.req.method,
+      path: c.req.path,
+      code: c.res.status,
+      started,
+      uid: (c.get(LOG_USER_KEY as never) as string | undefined) ?? null,
+      errno: (c.get(LOG_ERRNO_KEY as never) as number | undefined) ?? null,
+    });
   };
 }

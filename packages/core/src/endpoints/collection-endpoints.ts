@@ -138,8 +138,8 @@ export async function postRecord(
     }
     const id = postedId ?? context.generateId();
     const record = await createRecord(context, session, request.user, { ...data, id });
-    await storePermissions(context, request, id, permissions, 'create');
-    const body = { data: record, permissions: await visiblePermissions(context, id) };
+    const shown = await storePermissions(context, request, id, permissions, 'create');
+    const body = { data: record, permissions: shown };
     return { status: 201, body, headers: {}, expose: 'write' };
   });
 }

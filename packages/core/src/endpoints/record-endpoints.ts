@@ -125,8 +125,8 @@ export async function putRecord(
       : await createRecord(context, session, request.user, { ...(data ?? {}), id });
     // Without `permissions`, a replacement keeps the record's sharing as it was.
     const mode = existing ? (permissions ? 'replace' : 'merge') : 'create';
-    await storePermissions(context, request, id, permissions, mode);
-    return written(existing ? 200 : 201, record, record, await visiblePermissions(context, id));
+    const shown = await storePermissions(context, request, id, permissions, mode);
+    return written(existing ? 200 : 201, record, record, shown);
   });
 }
 
@@ -155,9 +155,11 @@ export async function patchRecord(
       merged,
       onlyIfChanged,
     );
-    if (permissions) await storePermissions(context, request, id, permissions, 'merge');
+    const shown = permissions
+      ? await storePermissions(context, request, id, permissions, 'merge')
+      : await visiblePermissions(context, id);
     const data = shapePatchResponse(behavior, record, existing, changes);
-    return written(200, record, data, await visiblePermissions(context, id));
+    return written(200, record, data, shown);
   });
 }
 

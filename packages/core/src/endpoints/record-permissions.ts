@@ -56,9 +56,9 @@ export async function rightsOn(
 export type PermissionsMode = 'create' | 'replace' | 'merge';
 
 /**
- * Stores the permissions of a write. `create` starts afresh with the caller as owner, `replace`
- * clears every permission the body leaves out, `merge` changes only those it names. The caller
- * always ends up among the writers.
+ * Stores the permissions of a write and returns those shown with the record. `create` starts
+ * afresh with the caller as owner, `replace` clears every permission the body leaves out,
+ * `merge` changes only those it names. The caller always ends up among the writers.
  */
 export async function storePermissions(
   context: EndpointContext,
@@ -66,7 +66,7 @@ export async function storePermissions(
   id: string,
   requested: Permissions | undefined,
   mode: PermissionsMode,
-): Promise<void> {
+): Promise<Permissions> {
   const objectId = objectIdOf(context, id);
   const next: Permissions = {};
   if (mode !== 'merge') for (const name of permissionNames(context)) next[name] = [];
@@ -81,6 +81,12 @@ export async function storePermissions(
     if (userId && context.place.owner === undefined) next[OWNER] = [userId];
   }
   await context.permission.set(objectId, next);
+  // A new record without requested permissions has its creator alone: no need to read it back
+  // (otherwise the backend's order of principals is the one shown).
+  if (mode === 'create' && requested === undefined) {
+    return shown(context, userId ? { write: [userId], [OWNER]: next[OWNER] ?? [] } : {});
+  }
+  return visiblePermissions(context, id);
 }
 
 async function currentWriters(context: EndpointContext, objectId: string): Promise<string[]> {
@@ -93,8 +99,11 @@ export async function visiblePermissions(
   id: string,
 ): Promise<Permissions> {
   const objectId = objectIdOf(context, id);
-  const { [OWNER]: owners = [], ...rest } =
-    (await context.permission.get([objectId])).get(objectId) ?? {};
+  return shown(context, (await context.permission.get([objectId])).get(objectId) ?? {});
+}
+
+function shown(context: EndpointContext, stored: Permissions): Permissions {
+  const { [OWNER]: owners = [], ...rest } = stored;
   const ownerOfCollection = context.place.owner === undefined ? [] : [context.place.owner];
   return { ...rest, write: [...new Set([...ownerOfCollection, ...owners, ...(rest.write ?? [])])] };
 }
