@@ -6,7 +6,7 @@
  * count, a write of one record) run statements prepared once per connection, synchronously,
  * in one turn on the connection (see `connection.ts`); their SQL is the text kysely compiles
  * for the same query, so the query log reads the same. Lists and filtered counts, whose SQL
- * depends on the filters and sorts, are built with kysely.
+ * depends on the filters and sorts, are built with kysely (see `query/record-queries.ts`).
  *
  * @module
  */
@@ -20,19 +20,15 @@ import type {
   StoredRecord,
   Tombstone,
 } from '@pawl/core';
-import { type Compilable, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Statement, Turns } from './connection.js';
-import { toSql } from './query/condition.js';
-import type { FieldResolver } from './query/fields.js';
-import { filterCondition } from './query/filters.js';
-import { keysetCondition, orderTerms } from './query/sorting.js';
-import type { Schema } from './schema/tables.js';
+import type { CompiledQuery } from './query/compiled-queries.js';
+import type { RecordQueries } from './query/record-queries.js';
 
 export interface SessionContext {
   /** The source of timestamps, in milliseconds. */
   readonly clock: () => number;
-  /** The field resolver of a resource. */
-  readonly fields: (resource: string) => FieldResolver;
+  /** The SQL of lists and filtered counts. */
+  readonly queries: RecordQueries;
   /** The fixed-shape statements, prepared on the connection. */
   readonly statements: FixedStatements;
   /** A statement whose SQL varies with the call, from the connection's cache. */
@@ -86,8 +82,6 @@ export function prepareStatements(prepare: (source: string) => Statement) {
 /** The `data` of every tombstone: what a filter or sort sees of it besides `id` and `last_modified`. */
 const TOMBSTONE_DATA = '{"deleted":true}';
 
-const LIVE = sql<SqlBool>`r.deleted = 0`;
-
 interface Row {
   id: string;
   last_modified: number;
@@ -101,33 +95,15 @@ function toItem(row: Row): StoredRecord | Tombstone {
 }
 
 /**
- * A session on `executor`, whose fixed-shape statements run in `turns`. Writes must run
+ * A session whose statements run in `turns`. Writes must run
  * inside a write transaction (see `transaction.ts`; `turns.write` runs them in one of their
  * own outside a transaction): the timestamp of each is read from and written to the
  * `timestamps` table in that same transaction, which is what keeps timestamps increasing
  * across processes.
  */
-export function createSession(
-  executor: Kysely<Schema>,
-  turns: Turns,
-  context: SessionContext,
-): StorageSession {
+export function createSession(turns: Turns, context: SessionContext): StorageSession {
   const { statements } = context;
   const { read, write } = turns;
-
-  /** The items of a collection that match `query`, before choosing columns. */
-  function inCollection(ref: CollectionRef, query: CountQuery) {
-    const fields = context.fields(ref.resource);
-    let select = executor
-      .selectFrom('records as r')
-      .where('r.resource', '=', ref.resource)
-      .where('r.parent_id', '=', ref.parentId);
-    if (!query.includeDeleted) select = select.where(LIVE);
-    for (const filter of query.filters) {
-      select = select.where(toSql(filterCondition(fields(filter.path), filter)));
-    }
-    return select;
-  }
 
   function readTimestamp(ref: CollectionRef): number | undefined {
     const row = statements.readTimestamp.get(ref.resource, ref.parentId) as
@@ -149,17 +125,15 @@ export function createSession(
   }
 
   /**
-   * Runs a query kysely built and compiled, in the caller's turn on the connection: the same
-   * statement kysely would run, without its driver's promise hops (see `connection.ts`).
+   * Runs a query kysely compiled, in the caller's turn on the connection: the same statement
+   * kysely would run, without its driver's promise hops (see `connection.ts`).
    */
-  function rowsOf<R>(query: Compilable): Promise<R[]> {
-    const { sql: source, parameters } = query.compile();
+  function rowsOf<R>({ sql: source, parameters }: CompiledQuery): Promise<R[]> {
     return read(() => context.cached(source).all(...parameters) as R[]);
   }
 
   async function countMatching(ref: CollectionRef, query: CountQuery): Promise<number> {
-    const select = inCollection(ref, query).select((eb) => eb.fn.countAll<number>().as('count'));
-    const [row] = await rowsOf<{ count: number }>(select);
+    const [row] = await rowsOf<{ count: number }>(context.queries.count(ref, query));
     return row?.count ?? 0;
   }
 
@@ -170,27 +144,8 @@ export function createSession(
         return row ? (toItem(row) as StoredRecord) : null;
       }),
 
-    async list(ref, query: ListQuery) {
-      const fields = context.fields(ref.resource);
-      const keys = query.sort.map(({ path, direction }) => ({ slot: fields(path), direction }));
-      let select = inCollection(ref, query).select([
-        'r.id',
-        'r.last_modified',
-        'r.deleted',
-        'r.data',
-      ]);
-      if (query.after !== undefined)
-        select = select.where(toSql(keysetCondition(keys, query.after)));
-      for (const key of keys) {
-        for (const term of orderTerms(key)) {
-          select = select.orderBy(term.expression, term.direction);
-        }
-      }
-      // A literal: with `LIMIT ?` the same statement runs 15–40% slower (10× for a lookup
-      // of two rows such as the uniqueness check), with this SQLite built with STAT4.
-      if (query.limit !== undefined) select = select.limit(sql.lit(safeLimit(query.limit)));
-      return (await rowsOf<Row>(select)).map(toItem);
-    },
+    list: async (ref, query: ListQuery) =>
+      (await rowsOf<Row>(context.queries.list(ref, query))).map(toItem),
 
     count: (ref, query) =>
       query.filters.length === 0 && !query.includeDeleted
@@ -242,10 +197,4 @@ export function createSession(
         return tombstone;
       }),
   };
-}
-
-/** A limit to write into SQL: a non-negative safe integer, anything else refused. */
-function safeLimit(limit: number): number {
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`Invalid limit ${limit}`);
-  return limit;
 }

@@ -15,6 +15,7 @@ import {
 import { type PurgeOptions, purgeTombstones } from './purge.js';
 import type { Sql } from './query/condition.js';
 import { type FieldResolver, fieldResolver } from './query/fields.js';
+import { recordQueries } from './query/record-queries.js';
 import {
   type IndexDeclarations,
   planExpressionIndexes,
@@ -77,12 +78,12 @@ export function storageOn(connection: Connection, options: StorageOptions): Sqli
   );
   const context: SessionContext = {
     clock: options.clock ?? Date.now,
-    fields: (resource) => resolvers.get(resource) ?? plain,
+    queries: recordQueries(database, (resource) => resolvers.get(resource) ?? plain),
     statements: prepareStatements(connection.prepare),
     cached: connection.cached,
   };
   // Reads in autocommit mode; a write in a transaction of its own.
-  const autocommit = createSession(database, connection, context);
+  const autocommit = createSession(connection, context);
 
   /** `call`, refused once the storage is closed (its connection may serve other backends). */
   function whileOpen<A extends unknown[], R>(
@@ -93,9 +94,7 @@ export function storageOn(connection: Connection, options: StorageOptions): Sqli
 
   function transaction<T>(work: (session: StorageSession) => Promise<T>): Promise<T> {
     if (lease.closed) return Promise.reject(closedError('storage'));
-    return connection.transaction((executor, turns) =>
-      work(createSession(executor, turns, context)),
-    );
+    return connection.transaction((_connection, turns) => work(createSession(turns, context)));
   }
 
   return {

@@ -1,0 +1,146 @@
+/**
+ * The SQL of lists and filtered counts, compiled once per query shape. Building and compiling
+ * a query with kysely costs more than running it when it is a short lookup (the uniqueness
+ * check of every write, 25–30 µs of about 40); its SQL depends on the resource, the fields,
+ * operators, sorts, limit and the types of the values, not on the values themselves, which
+ * are bound parameters.
+ *
+ * A shape is compiled with stand-in values (a `parent_id` and filter and keyset values of
+ * the same types, which nothing else can equal) to learn where each value goes among the
+ * parameters. The first query of a shape is also compiled as it is, and the shape is kept
+ * only if filling its stand-ins with that query's values gives the same SQL and parameters:
+ * a shape whose SQL depends on a value in another way (a `like` pattern, a value turned into
+ * JSON) is compiled every time, as before.
+ *
+ * @module
+ */
+import type { CollectionRef, CountQuery, JsonValue, ListQuery } from '@pawl/core';
+
+export interface CompiledQuery {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+/** Where a parameter comes from: a value of the query (its index), or always the same one. */
+type Slot = { value: number } | { fixed: unknown };
+
+interface Template {
+  sql: string;
+  slots: Slot[];
+}
+
+type Query = ListQuery | CountQuery;
+
+/** A stand-in for a string value: no JSON text or URL holds NUL characters around this. */
+function standInString(index: number): string {
+  return `\u0000pawl-value-${index}\u0000`;
+}
+
+/** A stand-in for a number value: subnormal, negative and odd, no client sends one. */
+function standInNumber(index: number): number {
+  return -(index + 1) * 3.3e-320;
+}
+
+/** The values a shape leaves as parameters: `parent_id`, filter values, keyset values. */
+function valuesOf(ref: CollectionRef, query: Query): JsonValue[] {
+  const after = 'after' in query ? (query.after ?? []) : [];
+  return [ref.parentId, ...query.filters.map((filter) => filter.value), ...after];
+}
+
+/** The shape of `query`, or `undefined` when a value is neither a string nor a number. */
+function shapeOf(ref: CollectionRef, query: Query, values: JsonValue[]): string | undefined {
+  const types: string[] = [];
+  for (const value of values) {
+    const type = typeof value;
+    if (type !== 'string' && type !== 'number') return undefined;
+    types.push(type);
+  }
+  const list = query as ListQuery;
+  return JSON.stringify([
+    ref.resource,
+    query.includeDeleted === true,
+    query.filters.map((filter) => [filter.path, filter.operator]),
+    list.sort,
+    list.limit,
+    list.after?.length,
+    types,
+  ]);
+}
+
+/** `query` and `ref` with each value replaced by its stand-in. */
+function withStandIns<Q extends Query>(ref: CollectionRef, query: Q): [CollectionRef, Q] {
+  let index = 0;
+  const standIn = (value: JsonValue): JsonValue => {
+    index += 1;
+    return typeof value === 'number' ? standInNumber(index) : standInString(index);
+  };
+  const parentId = standIn(ref.parentId) as string;
+  const filters = query.filters.map((filter) => ({ ...filter, value: standIn(filter.value) }));
+  const after = 'after' in query && query.after ? { after: query.after.map(standIn) } : {};
+  return [
+    { ...ref, parentId },
+    { ...query, filters, ...after },
+  ];
+}
+
+function fill(template: Template, values: readonly JsonValue[]): unknown[] {
+  return template.slots.map((slot) => ('value' in slot ? values[slot.value] : slot.fixed));
+}
+
+function sameParameters(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((value, index) => Object.is(value, b[index]));
+}
+
+/**
+ * Compiles queries through `compile`, reusing the SQL of a shape seen before. Keeps the
+ * `capacity` shapes used last.
+ */
+export function compiledQueries<Q extends Query>(
+  compile: (ref: CollectionRef, query: Q) => CompiledQuery,
+  capacity = 500,
+): (ref: CollectionRef, query: Q) => CompiledQuery {
+  /** `null`: the shape cannot be reused. */
+  const templates = new Map<string, Template | null>();
+
+  /** The template of the shape of `query` (`null` if it cannot be reused), and its SQL. */
+  function learn(
+    ref: CollectionRef,
+    query: Q,
+    values: JsonValue[],
+  ): [Template | null, CompiledQuery] {
+    const [standInRef, standInQuery] = withStandIns(ref, query);
+    const compiled = compile(standInRef, standInQuery);
+    const standIns = valuesOf(standInRef, standInQuery);
+    const slots = compiled.parameters.map((parameter): Slot => {
+      const index = standIns.findIndex((standIn) => Object.is(standIn, parameter));
+      return index >= 0 ? { value: index } : { fixed: parameter };
+    });
+    const template = { sql: compiled.sql, slots };
+    const actual = compile(ref, query);
+    const reusable =
+      actual.sql === template.sql && sameParameters(fill(template, values), actual.parameters);
+    return [reusable ? template : null, actual];
+  }
+
+  return function compiled(ref, query) {
+    const values = valuesOf(ref, query);
+    const shape = shapeOf(ref, query, values);
+    if (shape === undefined) return compile(ref, query);
+    const known = templates.get(shape);
+    if (known !== undefined) {
+      // Used last: moved to the end of the eviction order.
+      templates.delete(shape);
+      templates.set(shape, known);
+      return known === null
+        ? compile(ref, query)
+        : { sql: known.sql, parameters: fill(known, values) };
+    }
+    const [template, actual] = learn(ref, query, values);
+    if (templates.size >= capacity) {
+      const oldest = templates.keys().next();
+      if (!oldest.done) templates.delete(oldest.value);
+    }
+    templates.set(shape, template);
+    return actual;
+  };
+}
