@@ -42,8 +42,11 @@ function pairs(): Array<[ListQuery, ListQuery, string, string]> {
       for (const [first, second] of [
         ['a', 'b*c'],
         [3, 4.5],
+        [true, true],
+        [false, false],
+        [null, null],
       ] as const) {
-        const query = (value: string | number, after?: string): ListQuery => ({
+        const query = (value: string | number | boolean | null, after?: string): ListQuery => ({
           filters: [{ path, operator, value } as Filter],
           sort: [
             { path, direction: 'desc' },
@@ -97,7 +100,7 @@ describe('compiled queries', () => {
     expect(second.parameters).toContain('https://example.com/2');
     expect(second.parameters).toContain('bob');
 
-    // `like` turns its value into a pattern; a boolean or an object is part of the SQL.
+    // `like` turns its value into a pattern; an array or an object is part of the SQL.
     const like = (value: string): ListQuery => ({
       filters: [{ path: ['title'], operator: 'like', value }],
       sort: [{ path: ['id'], direction: 'asc' }],
@@ -105,13 +108,24 @@ describe('compiled queries', () => {
     queries.list(ref('alice'), like('one'));
     const pattern = queries.list(ref('alice'), like('two'));
     expect(pattern.parameters).toContain('%two%');
-    const has: ListQuery = {
-      filters: [{ path: ['title'], operator: 'has', value: true }],
+    const tagged: ListQuery = {
+      filters: [{ path: ['tags'], operator: 'contains', value: ['a'] }],
       sort: [{ path: ['id'], direction: 'asc' }],
     };
-    queries.list(ref('alice'), has);
-    queries.list(ref('alice'), has);
+    queries.list(ref('alice'), tagged);
+    queries.list(ref('alice'), tagged);
     expect(built).toHaveBeenCalledTimes(2 + 2 + 1 + 2);
+
+    // `true` and `false` make different SQL: two shapes, each built once.
+    const unread = (value: boolean): ListQuery => ({
+      filters: [{ path: ['unread'], operator: 'eq', value }],
+      sort: [{ path: ['id'], direction: 'asc' }],
+    });
+    const [yes, no] = [queries.list(ref('a'), unread(true)), queries.list(ref('a'), unread(false))];
+    expect(yes.sql).not.toBe(no.sql);
+    queries.list(ref('b'), unread(true));
+    queries.list(ref('b'), unread(false));
+    expect(built).toHaveBeenCalledTimes(7 + 4);
     built.mockRestore();
   });
 });

@@ -2,11 +2,11 @@
  * The SQL of lists and filtered counts, compiled once per query shape. Building and compiling
  * a query with kysely costs more than running it when it is a short lookup (the uniqueness
  * check of every write, 25–30 µs of about 40); its SQL depends on the resource, the fields,
- * operators, sorts, limit and the types of the values, not on the values themselves, which
- * are bound parameters.
+ * operators, sorts, limit, the types of the values and the values `true`, `false` and
+ * `null`, but strings and numbers are bound parameters.
  *
- * A shape is compiled with stand-in values (a `parent_id` and filter and keyset values of
- * the same types, which nothing else can equal) to learn where each value goes among the
+ * A shape is compiled with stand-in values (a `parent_id` and filter and keyset strings and
+ * numbers, which nothing else can equal) to learn where each value goes among the
  * parameters. The first query of a shape is also compiled as it is, and the shape is kept
  * only if filling its stand-ins with that query's values gives the same SQL and parameters:
  * a shape whose SQL depends on a value in another way (a `like` pattern, a value turned into
@@ -47,13 +47,21 @@ function valuesOf(ref: CollectionRef, query: Query): JsonValue[] {
   return [ref.parentId, ...query.filters.map((filter) => filter.value), ...after];
 }
 
-/** The shape of `query`, or `undefined` when a value is neither a string nor a number. */
+/** Whether a value is a parameter of its query (a string or a number) rather than part of its SQL. */
+function isParameter(value: JsonValue): value is string | number {
+  return typeof value === 'string' || typeof value === 'number';
+}
+
+/**
+ * The shape of `query`: strings and numbers by their type, `true`, `false` and `null` as
+ * they are (their SQL differs), and `undefined` when a value is an array or an object.
+ */
 function shapeOf(ref: CollectionRef, query: Query, values: JsonValue[]): string | undefined {
-  const types: string[] = [];
+  const kinds: string[] = [];
   for (const value of values) {
-    const type = typeof value;
-    if (type !== 'string' && type !== 'number') return undefined;
-    types.push(type);
+    if (isParameter(value)) kinds.push(typeof value);
+    else if (value === null || typeof value === 'boolean') kinds.push(String(value));
+    else return undefined;
   }
   const list = query as ListQuery;
   return JSON.stringify([
@@ -63,15 +71,16 @@ function shapeOf(ref: CollectionRef, query: Query, values: JsonValue[]): string 
     list.sort,
     list.limit,
     list.after?.length,
-    types,
+    kinds,
   ]);
 }
 
-/** `query` and `ref` with each value replaced by its stand-in. */
+/** `query` and `ref` with each string or number replaced by its stand-in. */
 function withStandIns<Q extends Query>(ref: CollectionRef, query: Q): [CollectionRef, Q] {
   let index = 0;
   const standIn = (value: JsonValue): JsonValue => {
     index += 1;
+    if (!isParameter(value)) return value;
     return typeof value === 'number' ? standInNumber(index) : standInString(index);
   };
   const parentId = standIn(ref.parentId) as string;
@@ -112,7 +121,9 @@ export function compiledQueries<Q extends Query>(
     const compiled = compile(standInRef, standInQuery);
     const standIns = valuesOf(standInRef, standInQuery);
     const slots = compiled.parameters.map((parameter): Slot => {
-      const index = standIns.findIndex((standIn) => Object.is(standIn, parameter));
+      const index = standIns.findIndex(
+        (standIn) => isParameter(standIn) && Object.is(standIn, parameter),
+      );
       return index >= 0 ? { value: index } : { fixed: parameter };
     });
     const template = { sql: compiled.sql, slots };
