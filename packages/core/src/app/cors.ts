@@ -1,10 +1,9 @@
 /**
  * CORS: every response names the allowed origin and the headers a browser client may read;
- * preflight requests are answered directly.
+ * preflight requests are answered directly (see `request-layers.ts`).
  *
  * @module
  */
-import type { MiddlewareHandler } from 'hono';
 import type { ExposedHeaders } from '../endpoints/endpoint-context.js';
 
 const BASE = ['Backoff', 'Retry-After', 'Alert', 'Content-Length'];
@@ -46,26 +45,19 @@ export function corsHeaders(
   return headers;
 }
 
-export function cors(origins: CorsOrigins): MiddlewareHandler {
-  return async function applyCors(c, next) {
-    const origin = c.req.header('Origin');
-    if (c.req.method === 'OPTIONS' && c.req.header('Access-Control-Request-Method')) {
-      const allowed = allowedOrigin(origins, origin);
-      const headers: Record<string, string> = {
-        'Access-Control-Allow-Methods': ALLOWED_METHODS,
-        'Access-Control-Allow-Headers':
-          c.req.header('Access-Control-Request-Headers') ?? ALLOWED_HEADERS,
-        'Access-Control-Max-Age': '3600',
-      };
-      if (allowed) headers['Access-Control-Allow-Origin'] = allowed;
-      if (origins !== '*') headers.Vary = 'Origin';
-      return c.body(null, 200, headers);
-    }
-    await next();
-    const expose = (c.get(EXPOSE_KEY as never) as ExposedHeaders | undefined) ?? 'write';
-    for (const [name, value] of Object.entries(corsHeaders(origins, origin, expose))) {
-      if (name === 'Vary') c.res.headers.append(name, value);
-      else c.res.headers.set(name, value);
-    }
+/** The answer to a preflight request (`OPTIONS` with `Access-Control-Request-Method`). */
+export function preflightHeaders(
+  origins: CorsOrigins,
+  origin: string | undefined,
+  requestedHeaders: string | undefined,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Access-Control-Allow-Methods': ALLOWED_METHODS,
+    'Access-Control-Allow-Headers': requestedHeaders ?? ALLOWED_HEADERS,
+    'Access-Control-Max-Age': '3600',
   };
+  const allowed = allowedOrigin(origins, origin);
+  if (allowed) headers['Access-Control-Allow-Origin'] = allowed;
+  if (origins !== '*') headers.Vary = 'Origin';
+  return headers;
 }

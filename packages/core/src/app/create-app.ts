@@ -11,19 +11,17 @@ import type { CacheBackend } from '../cache/types.js';
 import { recordCounts } from '../endpoints/record-counts.js';
 import { memoryPermission } from '../permission/memory-permission.js';
 import type { PermissionBackend } from '../permission/types.js';
-import { assertAcceptsJson } from '../protocol/content-negotiation.js';
 import type { Resource } from '../resource/define-resource.js';
 import { memoryStorage } from '../storage/memory-storage.js';
 import type { StorageBackend } from '../storage/types.js';
 import { challengeOf, createIdentify, type PrincipalsHook } from './authenticate.js';
 import { mountBatch } from './batch-route.js';
 import { batchStorage } from './batch-storage.js';
-import { cors } from './cors.js';
 import { type CustomRoutes, routeTools } from './custom-routes.js';
 import { directSubRequests } from './direct-sub-requests.js';
 import { type ErrorLogger, errorResponse } from './error-response.js';
-import { operatorControls } from './operator-controls.js';
-import { type RequestLogger, requestLog } from './request-log.js';
+import { requestLayers } from './request-layers.js';
+import type { RequestLogger } from './request-log.js';
 import { mountResource, type ResourceRoute } from './resource-routes.js';
 import { resolveSettings, type Settings } from './settings.js';
 import { type Capability, mountUtilities, type ProjectInfo } from './utility-routes.js';
@@ -110,16 +108,15 @@ export function createApp(options: CreateAppOptions): Hono {
   const batch = batchStorage(backend);
   const app = new Hono();
   const api = new Hono();
-  if (options.logger) api.use('*', requestLog(options.logger));
-  api.use('*', cors(settings.corsOrigins));
   api.use(
     '*',
-    operatorControls(settings, (path) => path.endsWith(`${prefix}/batch`)),
+    requestLayers({
+      settings,
+      isBatch: (path) => path.endsWith(`${prefix}/batch`),
+      logger: options.logger,
+      onError,
+    }),
   );
-  api.use('*', async function acceptJson(c, next) {
-    assertAcceptsJson(c.req.raw.headers);
-    await next();
-  });
   const identify = createIdentify({ policies: auth, principals: options.principals, cache });
   const hello = mountUtilities(api, {
     project: options.project,

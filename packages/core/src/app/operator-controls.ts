@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from 'hono';
 import { ERRNO, HttpError } from '../errors/index.js';
 import type { Settings } from './settings.js';
 
@@ -55,20 +54,6 @@ export function operatorHeaders(
     headers.Backoff = String(settings.backoff);
   }
   return headers;
-}
-
-/** @param isBatch tells the batch endpoint apart (see `checkOperatorControls`). */
-export function operatorControls(
-  settings: Settings,
-  isBatch: (path: string) => boolean,
-): MiddlewareHandler {
-  return async function applyOperatorControls(c, next) {
-    const alert = checkOperatorControls(settings, c.req.method, isBatch(c.req.path));
-    await next();
-    for (const [name, value] of Object.entries(operatorHeaders(settings, alert, c.res.status))) {
-      c.res.headers.set(name, value);
-    }
-  };
 }
 
 export interface Alert {

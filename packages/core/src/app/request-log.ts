@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { MiddlewareHandler } from 'hono';
 
 /** The part of a logger Pawl uses; a pino logger fits as it is. */
 export interface RequestLogger {
@@ -33,19 +32,4 @@ export function logRequestSummary(logger: RequestLogger, summary: RequestSummary
   const { method, path, code, started, uid, errno } = summary;
   const t = Math.round((performance.now() - started) * 100) / 100;
   logger.info({ method, path, code, t, uid, errno }, 'request.summary');
-}
-
-export function requestLog(logger: RequestLogger): MiddlewareHandler {
-  return async function logRequest(c, next) {
-    const started = performance.now();
-    await next();
-    logRequestSummary(logger, {
-      method: c.req.method,
-      path: c.req.path,
-      code: c.res.status,
-      started,
-      uid: (c.get(LOG_USER_KEY as never) as string | undefined) ?? null,
-      errno: (c.get(LOG_ERRNO_KEY as never) as number | undefined) ?? null,
-    });
-  };
 }
