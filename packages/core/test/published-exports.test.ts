@@ -38,6 +38,7 @@ describe.skipIf(!built && !process.env.CI)('the built @pawl/core', () => {
   it('publishes the conformance suites and the backend exercises under @pawl/core/testing', async () => {
     const testing = await import(/* @vite-ignore */ `${dist}testing/index.js`);
     expect(Object.keys(testing).sort()).toEqual([
+      'FILTER_OPERATORS',
       'HOSTILE_FIELD_NAMES',
       'HOSTILE_FILTERS',
       'applyRandomWrite',

@@ -1,6 +1,7 @@
 /**
  * What the batch endpoint passes to its sub-requests, and takes from their responses, beside
- * HTTP: each sub-request is a real `Request` dispatched to the app, but the batch already
+ * HTTP: a sub-request the app routes (those to resource endpoints are answered directly, see
+ * `direct-sub-requests.ts`) is a real `Request` dispatched to the app, but the batch already
  * parsed and checked its body, knows the path the app is mounted under, and serialises every
  * sub-response into its own answer. Kept by request or response object, so nothing else sees
  * them.

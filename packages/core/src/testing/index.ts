@@ -22,5 +22,9 @@ export {
   type RandomWrite,
   type RandomWritesOptions,
 } from './random-writes.js';
-export { type ReferenceSemanticsOptions, runReferenceSemantics } from './reference-semantics.js';
+export {
+  FILTER_OPERATORS,
+  type ReferenceSemanticsOptions,
+  runReferenceSemantics,
+} from './reference-semantics.js';
 export { runStorageConformance, type StorageConformanceOptions } from './storage-conformance.js';

@@ -65,7 +65,8 @@ const records = fc.array(fc.record({ a: field, b: field, deleted: fc.boolean() }
   minLength: 1,
   maxLength: 12,
 });
-const OPERATORS: FilterOperator[] = [
+/** Every `FilterOperator`, for tests that go through them all. */
+export const FILTER_OPERATORS: readonly FilterOperator[] = [
   'eq',
   'not',
   'lt',
@@ -81,7 +82,7 @@ const OPERATORS: FilterOperator[] = [
 ];
 const filter: fc.Arbitrary<Filter> = fc.record({
   path: fc.constantFrom(['a'], ['b'], ['a', 'k'], ['b', 'n'], ['a', '0'], ['deleted'], ['id']),
-  operator: fc.constantFrom(...OPERATORS),
+  operator: fc.constantFrom(...FILTER_OPERATORS),
   value: fc.oneof(
     value,
     fc.array(value, { maxLength: 3 }),
