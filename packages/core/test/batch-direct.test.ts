@@ -6,7 +6,9 @@
 import type { Hono } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
 import { createApp, defineResource, type Settings } from '../src/index.js';
-import { ALICE, articleSchema, BOB, basic, type Json, SECRET } from './helpers.js';
+import { ALICE, articleSchema, BOB, basic, basicUserId, type Json, SECRET } from './helpers.js';
+
+const BOB_ID = basicUserId('bob');
 
 interface Sub {
   method: string;
@@ -87,11 +89,12 @@ async function alone(app: Hono, lines: Logged[], requests: Sub[]) {
   return { responses, logged: lines.splice(0) };
 }
 
-async function expectSameAnswers(app: Hono, lines: Logged[], requests: Sub[]) {
+/** `direct`: none of the sub-requests may go through the app. */
+async function expectSameAnswers(app: Hono, lines: Logged[], requests: Sub[], direct = true) {
   const fetch = vi.spyOn(app, 'fetch');
   const batched = await inBatch(app, lines, requests);
-  // The batch itself: none of its sub-requests went through the app.
-  expect(fetch).toHaveBeenCalledTimes(1);
+  // The batch itself, and the sub-requests the app routed.
+  expect(fetch).toHaveBeenCalledTimes(direct ? 1 : 1 + requests.length);
   fetch.mockRestore();
   const single = await alone(app, lines, requests);
   requests.forEach((request, index) => {
@@ -136,6 +139,8 @@ describe('batch sub-requests answered directly', () => {
       { method: 'GET', path: '/articles/first', headers: { Authorization: 'Basic !!' } },
       { method: 'GET', path: '/tasks' },
       { method: 'GET', path: '/tasks', headers: { Authorization: '' } },
+      { method: 'GET', path: '/users/someone/tasks' },
+      { method: 'GET', path: '/users/someone/tasks/one' },
       { method: 'GET', path: '/articles/first', headers: { Origin: 'https://other.example' } },
     ]);
   });
@@ -178,6 +183,12 @@ describe('batch sub-requests answered directly', () => {
     const { app, lines } = loggedApp();
     const write = (id: string): Sub[] => [
       { method: 'PUT', path: `/notes/${id}`, body: { data: { a: 1 } } },
+      {
+        method: 'PUT',
+        path: `/notes/${id}-shared`,
+        body: { data: {}, permissions: { read: ['system.Everyone'], write: [BOB_ID, 'x'] } },
+      },
+      { method: 'PUT', path: `/notes/${id}-anonymous`, headers: { Authorization: '' }, body: {} },
       { method: 'PATCH', path: `/notes/${id}`, body: { data: { b: 2 } } },
       { method: 'GET', path: `/notes/${id}` },
       { method: 'DELETE', path: `/notes/${id}` },
@@ -193,6 +204,26 @@ describe('batch sub-requests answered directly', () => {
       );
     expect(timeless(batched.responses)).toEqual(timeless(single.responses));
     expect(timeless(batched.logged)).toEqual(timeless(single.logged));
+  });
+
+  it('leave to the app the paths the URL parser changes, answered as when sent alone', async () => {
+    const { app, lines } = loggedApp();
+    await seed(app);
+    lines.length = 0;
+    await expectSameAnswers(
+      app,
+      lines,
+      [
+        { method: 'GET', path: '/articles/first#fragment' },
+        { method: 'GET', path: '/articles/.' },
+        { method: 'GET', path: '/articles/..' },
+        { method: 'GET', path: '/articles/fir\tst' },
+        { method: 'GET', path: '/articles\\first' },
+        { method: 'GET', path: '/articles/first?_fields=url&title=a b' },
+        { method: 'GET', path: '/articles/érable' },
+      ],
+      false,
+    );
   });
 
   it('leave to the app what its own routes and middlewares answer', async () => {

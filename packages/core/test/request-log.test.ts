@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createApp, defineResource, type RequestLogger } from '../src/index.js';
+import {
+  type CreateAppOptions,
+  createApp,
+  defineResource,
+  type RequestLogger,
+} from '../src/index.js';
 import { ALICE, basicUserId, call, SECRET } from './helpers.js';
 
-function recordingApp() {
+function recordingApp(routes?: CreateAppOptions['routes']) {
   const lines: Array<Record<string, unknown>> = [];
   const logger: RequestLogger = {
     info: (fields) => lines.push(fields as Record<string, unknown>),
@@ -14,6 +19,8 @@ function recordingApp() {
     resources: [defineResource({ name: 'notes' })],
     userIdHmacSecret: SECRET,
     logger,
+    logError: () => {},
+    routes,
   });
   return { app, lines };
 }
@@ -58,5 +65,18 @@ describe('request log', () => {
       body: { requests: [{ path: '/notes' }, { path: '/notes' }] },
     });
     expect(lines.map((line) => line.path)).toEqual(['/v1/notes', '/v1/notes', '/v1/batch']);
+  });
+
+  it('logs a route whose response takes no headers, answered 500 in the envelope', async () => {
+    // `Response.redirect` makes a response whose headers cannot change: CORS cannot add its own.
+    const { app, lines } = recordingApp((api) => {
+      api.get('/away', () => Response.redirect('https://example.com/', 302));
+    });
+    const { status, body } = await call(app, 'GET', '/v1/away', {
+      headers: { Origin: 'https://example.com' },
+    });
+    expect(status).toBe(500);
+    expect(body).toMatchObject({ errno: 999 });
+    expect(lines).toEqual([expect.objectContaining({ path: '/v1/away', code: 500, errno: 999 })]);
   });
 });

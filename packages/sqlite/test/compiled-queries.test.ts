@@ -8,7 +8,7 @@ import { FILTER_OPERATORS } from '@pawl/core/testing';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
-import type { CompiledQuery } from '../src/query/compiled-queries.js';
+import { type CompiledQuery, standInString } from '../src/query/compiled-queries.js';
 import { fieldResolver } from '../src/query/fields.js';
 import { recordQueries } from '../src/query/record-queries.js';
 import type { Schema } from '../src/schema/tables.js';
@@ -81,10 +81,10 @@ describe('compiled queries', () => {
       limit: 2,
     });
     queries.list(ref('alice'), lookup('https://example.com/1'));
-    // With stand-in values, then as it is to check the stand-ins.
-    expect(built).toHaveBeenCalledTimes(2);
+    // With two sets of stand-in values, then as it is to check them.
+    expect(built).toHaveBeenCalledTimes(3);
     const second = queries.list(ref('bob'), lookup('https://example.com/2'));
-    expect(built).toHaveBeenCalledTimes(2);
+    expect(built).toHaveBeenCalledTimes(3);
     expect(second.parameters).toContain('https://example.com/2');
     expect(second.parameters).toContain('bob');
 
@@ -102,7 +102,7 @@ describe('compiled queries', () => {
     };
     queries.list(ref('alice'), tagged);
     queries.list(ref('alice'), tagged);
-    expect(built).toHaveBeenCalledTimes(2 + 2 + 1 + 2);
+    expect(built).toHaveBeenCalledTimes(3 + 3 + 1 + 2);
 
     // `true` and `false` make different SQL: two shapes, each built once.
     const unread = (value: boolean): ListQuery => ({
@@ -113,7 +113,20 @@ describe('compiled queries', () => {
     expect(yes.sql).not.toBe(no.sql);
     queries.list(ref('b'), unread(true));
     queries.list(ref('b'), unread(false));
-    expect(built).toHaveBeenCalledTimes(7 + 4);
+    expect(built).toHaveBeenCalledTimes(9 + 6);
     built.mockRestore();
+  });
+
+  it('are not misled by a first query whose value is a stand-in', () => {
+    for (const set of [0, 1] as const) {
+      const queries = recordQueries(database, fields);
+      const like = (value: string): ListQuery => ({
+        filters: [{ path: ['title'], operator: 'like', value }],
+        sort: [{ path: ['id'], direction: 'asc' }],
+      });
+      // `parent_id` is value 1, the filter's value 2.
+      queries.list(ref('alice'), like(standInString(set, 2)));
+      expect(queries.list(ref('alice'), like('foo')).parameters).toContain('%foo%');
+    }
   });
 });

@@ -49,8 +49,19 @@ export function requestLayers(options: RequestLayersOptions): MiddlewareHandler 
     } catch (error) {
       c.res = onError(error, c);
     }
-    for (const [name, value] of Object.entries(operatorHeaders(settings, alert, c.res.status))) {
-      c.res.headers.set(name, value);
+    after(c, () => {
+      for (const [name, value] of Object.entries(operatorHeaders(settings, alert, c.res.status))) {
+        c.res.headers.set(name, value);
+      }
+    });
+  }
+
+  /** A layer's work on the answer; if it throws (a response with immutable headers), its error is the answer. */
+  function after(c: Context, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      c.res = onError(error, c);
     }
   }
 
@@ -63,10 +74,12 @@ export function requestLayers(options: RequestLayersOptions): MiddlewareHandler 
     } else {
       await controlled(c, next);
       const expose = (c.get(EXPOSE_KEY as never) as ExposedHeaders | undefined) ?? 'write';
-      for (const [name, value] of Object.entries(corsHeaders(origins, origin, expose))) {
-        if (name === 'Vary') c.res.headers.append(name, value);
-        else c.res.headers.set(name, value);
-      }
+      after(c, () => {
+        for (const [name, value] of Object.entries(corsHeaders(origins, origin, expose))) {
+          if (name === 'Vary') c.res.headers.append(name, value);
+          else c.res.headers.set(name, value);
+        }
+      });
     }
     if (logger) {
       logRequestSummary(logger, {

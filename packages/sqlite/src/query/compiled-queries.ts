@@ -7,10 +7,11 @@
  *
  * A shape is compiled with stand-in values (a `parent_id` and filter and keyset strings and
  * numbers, which nothing else can equal) to learn where each value goes among the
- * parameters. The first query of a shape is also compiled as it is, and the shape is kept
- * only if filling its stand-ins with that query's values gives the same SQL and parameters:
- * a shape whose SQL depends on a value in another way (a `like` pattern, a value turned into
- * JSON) is compiled every time, as before.
+ * parameters, twice with two different sets of stand-ins, and the first query of a shape is
+ * also compiled as it is. The shape is kept only if both sets give the same SQL and the same
+ * parameters once filled with that query's values, and these are what compiling the query
+ * gives: a shape whose SQL depends on a value in another way (a `like` pattern, a value turned
+ * into JSON) is compiled every time, as before, even when a client sends a stand-in's text.
  *
  * @module
  */
@@ -31,14 +32,20 @@ interface Template {
 
 type Query = ListQuery | CountQuery;
 
-/** A stand-in for a string value: no JSON text or URL holds NUL characters around this. */
-function standInString(index: number): string {
-  return `\u0000pawl-value-${index}\u0000`;
+/** Two sets of stand-ins: a parameter made from a value differs between them. */
+type StandInSet = 0 | 1;
+
+/**
+ * A stand-in for a string value: no JSON text or URL holds NUL characters around this (and
+ * a client's value that does cannot be both sets' at once). Exported for tests.
+ */
+export function standInString(set: StandInSet, index: number): string {
+  return `\u0000pawl-value-${set}-${index}\u0000`;
 }
 
-/** A stand-in for a number value: subnormal, negative and odd, no client sends one. */
-function standInNumber(index: number): number {
-  return -(index + 1) * 3.3e-320;
+/** A stand-in for a number value: subnormal and negative, no client sends one. */
+function standInNumber(set: StandInSet, index: number): number {
+  return -(index + 1) * (set === 0 ? 3.3e-320 : 5.1e-320);
 }
 
 /** The values a shape leaves as parameters: `parent_id`, filter values, keyset values. */
@@ -75,13 +82,17 @@ function shapeOf(ref: CollectionRef, query: Query, values: JsonValue[]): string 
   ]);
 }
 
-/** `query` and `ref` with each string or number replaced by its stand-in. */
-function withStandIns<Q extends Query>(ref: CollectionRef, query: Q): [CollectionRef, Q] {
+/** `query` and `ref` with each string or number replaced by its stand-in of `set`. */
+function withStandIns<Q extends Query>(
+  ref: CollectionRef,
+  query: Q,
+  set: StandInSet,
+): [CollectionRef, Q] {
   let index = 0;
   const standIn = (value: JsonValue): JsonValue => {
     index += 1;
     if (!isParameter(value)) return value;
-    return typeof value === 'number' ? standInNumber(index) : standInString(index);
+    return typeof value === 'number' ? standInNumber(set, index) : standInString(set, index);
   };
   const parentId = standIn(ref.parentId) as string;
   const filters = query.filters.map((filter) => ({ ...filter, value: standIn(filter.value) }));
@@ -111,13 +122,12 @@ export function compiledQueries<Q extends Query>(
   /** `null`: the shape cannot be reused. */
   const templates = new Map<string, Template | null>();
 
-  /** The template of the shape of `query` (`null` if it cannot be reused), and its SQL. */
-  function learn(
-    ref: CollectionRef,
-    query: Q,
-    values: JsonValue[],
-  ): [Template | null, CompiledQuery] {
-    const [standInRef, standInQuery] = withStandIns(ref, query);
+  /**
+   * The template of the shape of `query` with the stand-ins of `set`: where each value goes
+   * among the parameters.
+   */
+  function templateOf(ref: CollectionRef, query: Q, set: StandInSet): Template {
+    const [standInRef, standInQuery] = withStandIns(ref, query, set);
     const compiled = compile(standInRef, standInQuery);
     const standIns = valuesOf(standInRef, standInQuery);
     const slots = compiled.parameters.map((parameter): Slot => {
@@ -126,10 +136,28 @@ export function compiledQueries<Q extends Query>(
       );
       return index >= 0 ? { value: index } : { fixed: parameter };
     });
-    const template = { sql: compiled.sql, slots };
+    return { sql: compiled.sql, slots };
+  }
+
+  /**
+   * The template of the shape of `query` (`null` if it cannot be reused), and its SQL. Both
+   * sets of stand-ins must give the same SQL and the same fixed parameters (a parameter made
+   * from a value, such as a `like` pattern, differs between them), and the template filled
+   * with the values of `query` must give what compiling it does.
+   */
+  function learn(
+    ref: CollectionRef,
+    query: Q,
+    values: JsonValue[],
+  ): [Template | null, CompiledQuery] {
+    const template = templateOf(ref, query, 0);
+    const other = templateOf(ref, query, 1);
     const actual = compile(ref, query);
     const reusable =
-      actual.sql === template.sql && sameParameters(fill(template, values), actual.parameters);
+      other.sql === template.sql &&
+      sameParameters(fill(template, values), fill(other, values)) &&
+      actual.sql === template.sql &&
+      sameParameters(fill(template, values), actual.parameters);
     return [reusable ? template : null, actual];
   }
 
