@@ -1,8 +1,15 @@
-/** Shared helpers of the `@pawl/postgres` tests: the server, and a fresh schema per file. */
+/** Shared helpers of the `@pawl/postgres` tests: the server, a fresh schema per file, a SQL compiler. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+} from 'kysely';
 import { Client } from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { migrate } from '../src/index.js';
@@ -134,3 +141,13 @@ export async function runCli(
   const [code] = await once(child, 'exit');
   return { code, output };
 }
+
+/** kysely with PostgreSQL's compiler and no connection: compiles SQL fragments to their text. */
+export const compiler = new Kysely<unknown>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});

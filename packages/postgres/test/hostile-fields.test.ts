@@ -5,29 +5,13 @@ import {
   hostilePaths,
 } from '@pawl/core/testing';
 import { postgresStorage } from '@pawl/postgres';
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-} from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toSql } from '../src/query/condition.js';
 import { filterCondition } from '../src/query/filters.js';
 import { keysetCondition, orderTerms } from '../src/query/sorting.js';
-import { DATABASE_URL, query, skipPostgres, testSchema } from './helpers.js';
+import { compiler, DATABASE_URL, query, skipPostgres, testSchema } from './helpers.js';
 
 /** Compiles without a server, to read the SQL text a query would send. */
-const compiler = new Kysely<unknown>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
-
 describe('hostile field names', () => {
   it('never reach the SQL text: paths and values are parameters', () => {
     // The names that could not be a word of the SQL itself (as `NULL`, `$` or `"` are).

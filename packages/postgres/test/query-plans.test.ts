@@ -1,16 +1,9 @@
 import type { CountQuery, Filter, ListQuery, Sort } from '@pawl/core';
 import { type PostgresStorage, postgresStorage } from '@pawl/postgres';
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-} from 'kysely';
 import { Client, Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planExpressionIndexes } from '../src/schema/expression-indexes.js';
-import { DATABASE_URL, query, skipPostgres, testSchema } from './helpers.js';
+import { compiler, DATABASE_URL, query, skipPostgres, testSchema } from './helpers.js';
 
 /**
  * The plans PostgreSQL makes for the statements the storage sends, with their parameters, on
@@ -46,15 +39,6 @@ const storage: PostgresStorage = postgresStorage({ pool, schema, indexes: INDEXE
 let snapshot = 0;
 
 /** Renders without a server, to name the indexes as the storage does. */
-const compiler = new Kysely<unknown>({
-  dialect: {
-    createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (db) => new PostgresIntrospector(db),
-    createQueryCompiler: () => new PostgresQueryCompiler(),
-  },
-});
-
 /** The names of the equality and order indexes of `field` of articles, and of its statistics. */
 function indexesOf(field: string): { equality: string; order: string; statistics: string } {
   const planned = planExpressionIndexes(
